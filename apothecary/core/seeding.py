@@ -1,0 +1,308 @@
+"""Builds the demo site (B12 Patch) from the copy in apothecary.core.demo.
+
+Safe to re-run: what exists is left as it is (an editor's changes survive), what is missing is
+created. `reset=True` deletes the demo's pages, images and settings first.
+"""
+
+import json
+import os
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
+from django.db import transaction
+from tqdm import tqdm
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
+
+from apothecary.blog.models import (
+    BlogIndexPage,
+    BlogPostPage,
+    BlogPostReference,
+    BlogPostRelatedLink,
+)
+from apothecary.pages.models import FAQPage, HomePage, SiteMapPage, StandardPage
+
+from .drawing import draw_illustration
+from .models import BrandSettings, CreditedImage, NavigationSettings
+
+ADMIN_EMAIL = "admin@b12patch.example"
+DEFAULT_ADMIN_PASSWORD = "b12-patch-demo"
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+    admin_email: str = ADMIN_EMAIL
+    admin_password: str | None = None  # None when someone changed the demo admin's password
+
+
+def _raw_stream(blocks, images) -> str:
+    """(block_type, value) pairs of the demo copy as StreamField JSON, image keys made ids."""
+    raw = []
+    for block_type, value in blocks:
+        if block_type == "image":
+            value = {**value, "image": images[value["image"]].pk}
+        raw.append({"type": block_type, "value": value})
+    return json.dumps(raw)
+
+
+def _publish(parent: Page, page: Page, report: SeedReport) -> Page:
+    existing = parent.get_children().filter(slug=page.slug).first()
+    if existing is not None:
+        return existing.specific
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    report.created.append(page.url_path)
+    return page
+
+
+def _images(demo_images, report, progress) -> dict[str, CreditedImage]:
+    images = {}
+    for key, spec in demo_images.items():
+        image = CreditedImage.objects.filter(title=spec["title"]).first()
+        if image is None:
+            data = draw_illustration(key=key, motif=spec["motif"], palette=spec["palette"])
+            from io import BytesIO
+
+            image = CreditedImage(
+                title=spec["title"], credit=spec["credit"], credit_url=spec.get("credit_url", "")
+            )
+            image.file = ImageFile(BytesIO(data), name=f"{key}.jpg")
+            image.save()
+            report.created.append(f"image {key}")
+        images[key] = image
+        progress.update(1)
+    return images
+
+
+def _standard(spec, images) -> StandardPage:
+    return StandardPage(
+        title=spec["title"],
+        slug=spec["slug"],
+        intro=spec.get("intro", ""),
+        search_description=spec.get("search_description", ""),
+        show_health_disclaimer=spec.get("show_health_disclaimer", False),
+        body=_raw_stream(spec.get("body", []), images),
+    )
+
+
+def _ensure_root() -> Page:
+    """Wagtail's migrations make the locale and the root page; a flushed database lacks both."""
+    if not Locale.objects.exists():
+        Locale.objects.create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    return root
+
+
+def reset_demo() -> None:
+    root = _ensure_root()
+    for child in root.get_children():
+        child.delete()
+    for image in CreditedImage.objects.all():
+        image.delete()
+    BrandSettings.objects.all().delete()
+    NavigationSettings.objects.all().delete()
+
+
+@transaction.atomic
+def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
+    from .demo import faq, pages, posts
+
+    if reset:
+        reset_demo()
+    report = SeedReport()
+    progress = tqdm(
+        total=len(posts.IMAGES) + len(posts.POSTS) + len(pages.STANDARD_PAGES) + 6,
+        desc="Seeding the demo",
+        disable=quiet,
+        unit="item",
+    )
+    images = _images(posts.IMAGES, report, progress)
+
+    root = _ensure_root()
+    # Wagtail's migrations leave a plain "Welcome" page; the demo home page replaces it.
+    for child in root.get_children().filter(content_type__model="page", slug="home"):
+        child.delete()
+    home = root.get_children().type(HomePage).first()
+    if home is None:
+        spec = pages.HOME
+        home = HomePage(
+            title=spec["title"],
+            slug="home",
+            hero_heading=spec["hero_heading"],
+            hero_text=spec["hero_text"],
+            hero_image=images.get(spec.get("hero_image")),
+            hero_image_alt=spec.get("hero_image_alt", ""),
+            hero_cta_label=spec["hero_cta_label"],
+            product_heading=spec["product_heading"],
+            product_text=spec["product_text"],
+            product_link_label=spec["product_link_label"],
+            about_heading=spec["about_heading"],
+            about_text=spec["about_text"],
+            latest_posts_heading=spec["latest_posts_heading"],
+            search_description=spec.get("search_description", ""),
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        report.created.append("/")
+    home = home.specific
+    progress.update(1)
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(is_default_site=True)
+    base = urlparse(settings.WAGTAILADMIN_BASE_URL)
+    site.hostname = base.hostname or "localhost"
+    site.port = base.port or (443 if base.scheme == "https" else 80)
+    site.root_page, site.site_name = home, pages.BRAND["brand_name"]
+    site.save()
+
+    products = _publish(
+        home,
+        StandardPage(
+            title=pages.PRODUCTS_INDEX["title"],
+            slug=pages.PRODUCTS_INDEX["slug"],
+            intro=pages.PRODUCTS_INDEX.get("intro", ""),
+        ),
+        report,
+    )
+    product = _publish(products, _standard(pages.PRODUCT_PAGE, images), report)
+    progress.update(1)
+
+    by_slug = {}
+    for spec in pages.STANDARD_PAGES:
+        by_slug[spec["slug"]] = _publish(home, _standard(spec, images), report)
+        progress.update(1)
+
+    faq_page = _publish(
+        home,
+        FAQPage(
+            title=faq.FAQ["title"],
+            slug=faq.FAQ["slug"],
+            intro=faq.FAQ.get("intro", ""),
+            search_description=faq.FAQ.get("search_description", ""),
+            show_health_disclaimer=True,
+            groups=json.dumps([{"type": "group", "value": group} for group in faq.FAQ["groups"]]),
+        ),
+        report,
+    )
+    progress.update(1)
+
+    blog = _publish(
+        home,
+        BlogIndexPage(
+            title=pages.BLOG_INDEX["title"],
+            slug=pages.BLOG_INDEX["slug"],
+            intro=pages.BLOG_INDEX.get("intro", ""),
+            search_description=pages.BLOG_INDEX.get("search_description", ""),
+        ),
+        report,
+    )
+    post_pages = {}
+    for spec in posts.POSTS:
+        post = BlogPostPage(
+            title=spec["title"],
+            slug=spec["slug"],
+            date=spec["date"],
+            author=spec.get("author", ""),
+            intro=spec["intro"],
+            header_image=images.get(spec.get("header_image")),
+            header_image_alt=spec.get("header_image_alt", ""),
+            show_health_disclaimer=True,
+            body=_raw_stream(spec["body"], images),
+            search_description=spec.get("search_description", ""),
+        )
+        post.tags.add(*spec["tags"])
+        for order, ref in enumerate(spec.get("references", [])):
+            post.references.add(BlogPostReference(sort_order=order, **ref))
+        post_pages[spec["slug"]] = _publish(blog, post, report)
+        progress.update(1)
+    # "Read more" links need every post to exist first.
+    for spec in posts.POSTS:
+        post = post_pages[spec["slug"]]
+        if post.related_links.exists() or not spec.get("read_more"):
+            continue
+        for order, slug in enumerate(spec["read_more"]):
+            if slug in post_pages:
+                post.related_links.add(
+                    BlogPostRelatedLink(sort_order=order, target=post_pages[slug])
+                )
+        post.save_revision().publish()
+
+    site_map = _publish(
+        home,
+        SiteMapPage(
+            title=pages.SITE_MAP["title"],
+            slug=pages.SITE_MAP["slug"],
+            intro=pages.SITE_MAP.get("intro", ""),
+        ),
+        report,
+    )
+    progress.update(1)
+
+    if home.product_page_id is None or home.about_page_id is None:
+        home.product_page = product
+        home.hero_cta_page = by_slug.get("order")
+        home.about_page = by_slug.get("about-vitamin-b12")
+        home.save_revision().publish()
+
+    brand = BrandSettings.for_site(site)
+    if not brand.health_disclaimer:
+        for key, value in pages.BRAND.items():
+            setattr(brand, key, value)
+        brand.save()
+
+    nav = NavigationSettings.for_site(site)
+    if not nav.header_links and not nav.footer_links:
+
+        def link(label, page):
+            return {"type": "link", "value": {"label": label, "page": page.pk, "url": ""}}
+
+        nav.header_links = json.dumps(
+            [
+                link("Product Information", product),
+                link("About Vitamin B12", by_slug["about-vitamin-b12"]),
+                link("Research", by_slug["research"]),
+                link("FAQ", faq_page),
+                link("Reviews", by_slug["reviews"]),
+                link("Blog", blog),
+                link("Contact Us", by_slug["contact"]),
+                link("Order", by_slug["order"]),
+            ]
+        )
+        nav.footer_links = json.dumps(
+            [
+                link("Home", home),
+                link("Shipping & Return Policy", by_slug["shipping-returns"]),
+                link("Privacy Policy", by_slug["privacy"]),
+                link("Product Information", product),
+                link("Research", by_slug["research"]),
+                link("Order Now", by_slug["order"]),
+                link("Customer Reviews", by_slug["reviews"]),
+                link("Site Map", site_map),
+                link("Affiliate Program", by_slug["affiliates"]),
+            ]
+        )
+        nav.save()
+    progress.update(1)
+
+    User = get_user_model()
+    password = os.environ.get("DEMO_ADMIN_PASSWORD", DEFAULT_ADMIN_PASSWORD)
+    admin = User.objects.filter(email=ADMIN_EMAIL).first()
+    if admin is None:
+        User.objects.create_superuser(
+            email=ADMIN_EMAIL, password=password, first_name="Demo", last_name="Admin"
+        )
+        report.admin_password = password
+        report.created.append(f"admin {ADMIN_EMAIL}")
+    elif admin.check_password(password):
+        report.admin_password = password
+    progress.close()
+    return report
