@@ -156,6 +156,7 @@ USE_TZ = True
 # Static files: whitenoise serves them, hashed and compressed outside DEBUG.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -210,8 +211,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# SAMEORIGIN, not DENY: Wagtail's live preview shows the page in a same-origin frame.
 X_FRAME_OPTIONS = "SAMEORIGIN"
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SILENCED_SYSTEM_CHECKS = ["security.W019"] + ([] if SECURE_HSTS_PRELOAD else ["security.W021"])
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -224,6 +226,7 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "WARNING"},
         "django.server": {"level": os.environ.get("LOG_LEVEL_SERVER", "INFO")},
+        "django_tasks": {"level": os.environ.get("LOG_LEVEL_TASKS", "WARNING")},
     },
 }
 

@@ -70,14 +70,15 @@ def demo_site():
 def minimal_site(db):
     """A bare site instead of the demo: one page of each type, one post, a two-link menu."""
     root = Page.get_first_root_node()
-    for child in root.get_children():
-        child.delete()
-    home = HomePage(title="Home", slug="home", hero_heading="A minimal store")
+    old_pages = list(root.get_children())
+    home = HomePage(title="Home", slug="minimal-home", hero_heading="A minimal store")
     root.add_child(instance=home)
     home.save_revision().publish()
     site = Site.objects.get(is_default_site=True)
     site.root_page = home
     site.save()
+    for page in old_pages:
+        page.delete()
     page = publish(home, StandardPage(title="About", slug="about", intro="About us."))
     faq = publish(
         home,

@@ -33,9 +33,6 @@ class BlogIndexPage(RoutablePageMixin, BasePage):
     subpage_types = ["blog.BlogPostPage"]
     max_count_per_parent = 1
 
-    def get_description(self):
-        return self.search_description or self.intro
-
     def get_sitemap_urls(self, request=None):
         """The index itself, then one entry per tag archive, dated by its newest post."""
         urls = super().get_sitemap_urls(request)
@@ -148,13 +145,16 @@ class BlogPostPage(BasePage):
         if self.header_image_id and not self.header_image_alt.strip():
             raise ValidationError({"header_image_alt": "Describe the header image (alt text)."})
 
-    def get_description(self):
-        return self.search_description or self.intro
+    def tag_list(self) -> list[Tag]:
+        """The post's tags, read once per instance."""
+        if not hasattr(self, "_tag_list"):
+            self._tag_list = [item.tag for item in self.tagged_items.select_related("tag")]
+        return self._tag_list
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["blog_index"] = self.get_parent().specific
-        context["post_tags"] = [item.tag for item in self.tagged_items.select_related("tag")]
+        context["post_tags"] = self.tag_list()
         context["read_more"] = _selectors().read_more(self)
         context["related_posts"] = _selectors().related_posts(
             self, exclude=[post.pk for post in context["read_more"]]
@@ -183,7 +183,7 @@ class BlogPostPage(BasePage):
             data["author"] = {"@type": "Person", "name": self.author}
         else:
             data["author"] = {"@type": "Organization", "name": brand.brand_name}
-        tags = [item.tag.name for item in self.tagged_items.select_related("tag")]
+        tags = [tag.name for tag in self.tag_list()]
         if tags:
             data["keywords"] = ", ".join(tags)
         if self.header_image:

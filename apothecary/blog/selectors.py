@@ -28,15 +28,15 @@ def latest_posts(*, limit: int = 3) -> list[BlogPostPage]:
 def read_more(post: BlogPostPage) -> list[BlogPostPage]:
     """The live posts the editor picked for "Read more", in the editor's order."""
     ids = [link.target_id for link in post.related_links.all()]
-    found = {p.pk: p for p in BlogPostPage.objects.live().public().filter(pk__in=ids)}
+    found = {p.pk: p for p in _with_tags(BlogPostPage.objects.live().public().filter(pk__in=ids))}
     return [found[pk] for pk in ids if pk in found]
 
 
 def related_posts(post: BlogPostPage, *, limit: int = 3, exclude=()) -> list[BlogPostPage]:
     """Other live posts sharing the most tags with `post`, then the newest; topped up with the
     newest posts when too few share a tag."""
-    tag_ids = list(post.tagged_items.values_list("tag_id", flat=True))
-    others = BlogPostPage.objects.live().public().exclude(pk__in=[post.pk, *exclude])
+    tag_ids = [tag.pk for tag in post.tag_list()]
+    others = _with_tags(BlogPostPage.objects.live().public().exclude(pk__in=[post.pk, *exclude]))
     related = []
     if tag_ids:
         related = list(

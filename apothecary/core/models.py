@@ -116,7 +116,8 @@ class BasePage(Page):
         abstract = True
 
     def get_description(self) -> str:
-        return self.search_description or ""
+        """The meta description: the editor's, else the page's intro, if it has one."""
+        return self.search_description or getattr(self, "intro", "") or ""
 
     def get_json_ld(self, request) -> list[dict]:
         """The schema.org objects that describe this page, besides breadcrumbs."""

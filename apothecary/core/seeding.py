@@ -15,7 +15,7 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from tqdm import tqdm
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from apothecary.blog.models import (
     BlogIndexPage,
@@ -90,11 +90,14 @@ def _standard(spec, images) -> StandardPage:
 
 
 def _ensure_root() -> Page:
-    """Wagtail's migrations make the locale and the root page; a flushed database lacks both."""
+    """Wagtail's migrations make the locale, the root page and the root collection; a flushed
+    database lacks them."""
     if not Locale.objects.exists():
         Locale.objects.create(
             language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
         )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
@@ -117,6 +120,7 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
 
     if reset:
         reset_demo()
+    root = _ensure_root()
     report = SeedReport()
     progress = tqdm(
         total=len(posts.IMAGES) + len(posts.POSTS) + len(pages.STANDARD_PAGES) + 6,
@@ -126,7 +130,6 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
     )
     images = _images(posts.IMAGES, report, progress)
 
-    root = _ensure_root()
     # Wagtail's migrations leave a plain "Welcome" page; the demo home page replaces it.
     for child in root.get_children().filter(content_type__model="page", slug="home"):
         child.delete()
@@ -148,6 +151,7 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
             about_text=spec["about_text"],
             latest_posts_heading=spec["latest_posts_heading"],
             search_description=spec.get("search_description", ""),
+            show_health_disclaimer=True,
         )
         root.add_child(instance=home)
         home.save_revision().publish()

@@ -109,9 +109,6 @@ class StandardPage(BasePage):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
-    def get_description(self):
-        return self.search_description or self.intro
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["image_credits"] = image_credits(self.body)
@@ -138,9 +135,6 @@ class FAQPage(BasePage):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("groups")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("groups")]
-
-    def get_description(self):
-        return self.search_description or self.intro
 
     def questions(self):
         for group in self.groups:

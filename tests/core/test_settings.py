@@ -16,7 +16,15 @@ def run_manage(*args, env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -52,6 +60,7 @@ def test_deploy_check_passes_with_production_variables():
 def test_embedded_defaults_need_no_variables():
     result = run_manage(
         "shell",
+        "--no-imports",
         "-c",
         "from django.conf import settings as s;"
         "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CACHES['default']"
@@ -72,6 +81,7 @@ def test_embedded_defaults_need_no_variables():
 def test_email_url_configures_smtp():
     result = run_manage(
         "shell",
+        "--no-imports",
         "-c",
         "from django.conf import settings as s;"
         "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER,"

@@ -1,5 +1,4 @@
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from apothecary.core import seo
@@ -65,5 +64,5 @@ def nav_link_url(context, value):
 def aria_current(context, url):
     request = context.get("request")
     if request is not None and url and request.path == url:
-        return format_html('aria-current="page"')
+        return mark_safe('aria-current="page"')
     return ""

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# `make bench`: serve the demo with gunicorn under production settings, measure three pages with
+# wrk, measure nginx serving a static copy of the blog post as the ceiling, and rewrite
+# docs/benchmarks.md with the figures. Never part of `make test`.
+#
+# State lives in var/bench/ (rebuilt on every run; raw wrk output is kept in var/bench/results/).
+# Every server listens on 127.0.0.1 only and is stopped when the script exits, whatever happens.
+#
+# Environment: BENCH_PORT (gunicorn, default 8765; the next free port is taken if it is busy),
+# BENCH_NGINX_PORT (default: the first free port after gunicorn's), BENCH_DURATION (15s),
+# BENCH_WARMUP (3s), BENCH_THREADS (2), BENCH_CONNECTIONS (16), BENCH_WORKERS (2).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+PY=$ROOT/.venv/bin/python
+GUNICORN=$ROOT/.venv/bin/gunicorn
+NGINX=${NGINX:-/usr/sbin/nginx}
+WRK=${WRK:-/usr/bin/wrk}
+
+DURATION=${BENCH_DURATION:-15s}
+WARMUP=${BENCH_WARMUP:-3s}
+THREADS=${BENCH_THREADS:-2}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+WORKERS=${BENCH_WORKERS:-2}
+TAG_PATH=/blog/tag/what-is-b12-deficiency/
+
+STATE=$ROOT/var/bench
+RESULTS=$STATE/results
+DOC=$ROOT/docs/benchmarks.md
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() {
+    printf 'bench: FAILED: %s\n' "$*" >&2
+    exit 1
+}
+
+for tool in "$PY" "$GUNICORN" "$NGINX" "$WRK" curl; do
+    command -v "$tool" >/dev/null || die "$tool is missing (run \`make venv\`; apt-get install nginx wrk curl)"
+done
+
+# --- temporary dir and cleanup ---------------------------------------------------------------
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/apothecary-bench.XXXXXX")
+GUNICORN_PID=
+NGINX_PID=
+
+stop() { # stop PID NAME: TERM, wait up to 10 s, then KILL
+    local pid=$1 name=$2
+    [[ -n $pid ]] || return 0
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.2
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        say "$name ($pid) did not stop; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local status=$?
+    set +e
+    trap - EXIT INT TERM
+    stop "$NGINX_PID" nginx
+    stop "$GUNICORN_PID" gunicorn
+    if [[ $status -ne 0 ]]; then
+        for log in "$TMP/build.log" "$TMP/gunicorn.log" "$TMP/nginx-error.log"; do
+            if [[ -s $log ]]; then
+                say "last lines of $(basename "$log"):"
+                tail -n 40 "$log" >&2
+            fi
+        done
+    fi
+    rm -rf "$TMP"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- ports -----------------------------------------------------------------------------------
+free_port() { # first port >= $1 that 127.0.0.1 can bind
+    "$PY" - "$1" <<'EOF'
+import socket
+import sys
+
+start = int(sys.argv[1])
+for port in range(start, start + 200):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+    print(port)
+    break
+else:
+    sys.exit(f"no free port from {start}")
+EOF
+}
+PORT=$(free_port "${BENCH_PORT:-8765}")
+NGINX_PORT=$(free_port "${BENCH_NGINX_PORT:-$((PORT + 1))}")
+[[ $NGINX_PORT != "$PORT" ]] || NGINX_PORT=$(free_port $((PORT + 1)))
+APP=http://127.0.0.1:$PORT
+STATIC=http://127.0.0.1:$NGINX_PORT
+
+# --- production settings ---------------------------------------------------------------------
+export DEBUG=0
+SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')
+export SECRET_KEY
+export ALLOWED_HOSTS=127.0.0.1,localhost
+export SECURE_SSL_REDIRECT=0
+export BEHIND_TLS_PROXY=0
+export SERVE_MEDIA=1
+export VAR_DIR=$STATE
+export BASE_URL=$APP
+# Only the variables above: no DATABASE_URL, REDIS_URL, ... from the caller's shell.
+unset DATABASE_URL REDIS_URL STATIC_ROOT MEDIA_ROOT CONN_MAX_AGE TASKS_BACKEND EMAIL_URL
+
+started=$(date +%s)
+say "building $STATE (fresh: migrate, seed_demo, collectstatic)"
+rm -rf "$STATE"
+mkdir -p "$STATE" "$RESULTS"
+# Their log lines (Wagtail logs every page it publishes) go to build.log, shown on failure.
+{
+    "$PY" manage.py migrate --noinput -v0 &&
+        "$PY" manage.py seed_demo -v0 &&
+        "$PY" manage.py collectstatic --noinput -v0
+} >"$TMP/build.log" 2>&1 || die "building $STATE failed"
+
+POST_PATH=$("$PY" manage.py shell -c '
+from urllib.parse import urlsplit
+from apothecary.blog.models import BlogPostPage
+post = BlogPostPage.objects.live().order_by("-date", "-pk").first()
+print("POST_PATH=" + (urlsplit(post.url).path if post else ""))
+' | sed -n 's/^POST_PATH=//p' | tail -n 1)
+[[ $POST_PATH == /* ]] || die "could not find the newest live blog post (got '$POST_PATH')"
+
+# --- gunicorn ----------------------------------------------------------------------------------
+say "starting gunicorn ($WORKERS workers) on $APP"
+"$GUNICORN" apothecary.wsgi:application --workers "$WORKERS" --bind "127.0.0.1:$PORT" \
+    >"$TMP/gunicorn.log" 2>&1 &
+GUNICORN_PID=$!
+
+wait_for() { # wait_for URL PID NAME
+    local url=$1 pid=$2 name=$3
+    for _ in $(seq 150); do
+        kill -0 "$pid" 2>/dev/null || die "$name exited while starting"
+        if curl -s -o /dev/null --max-time 2 "$url"; then
+            return 0
+        fi
+        sleep 0.2
+    done
+    die "$name did not answer $url within 30 s"
+}
+wait_for "$APP/" "$GUNICORN_PID" gunicorn
+
+# --- check the pages -----------------------------------------------------------------------------
+# name|label|path, in the order of the table.
+TARGETS=(
+    "home|Home page|/"
+    "post|Blog post (newest)|$POST_PATH"
+    "tag|Tag archive|$TAG_PATH"
+)
+check() { # check NAME URL: 200 or fail; keeps headers and body in results/
+    local name=$1 url=$2 code
+    code=$(curl -s --max-time 30 -D "$RESULTS/$name.headers" -o "$RESULTS/$name.html" \
+        -w '%{http_code}' "$url") || die "$url: curl failed"
+    if [[ $code != 200 ]]; then
+        say "$url answered $code:"
+        head -c 2000 "$RESULTS/$name.html" >&2 || true
+        echo >&2
+        die "$url answered HTTP $code, not 200"
+    fi
+    say "$url: 200, $(wc -c <"$RESULTS/$name.html") bytes"
+}
+for target in "${TARGETS[@]}"; do
+    IFS='|' read -r name label path <<<"$target"
+    check "$name" "$APP$path"
+done
+
+# One request at a time, in process: queries and render time, to read the load figures by.
+single_args=()
+for target in "${TARGETS[@]}"; do
+    IFS='|' read -r name label path <<<"$target"
+    single_args+=("$name=$path")
+done
+"$PY" bench/single.py "${single_args[@]}" >"$RESULTS/single.tsv" 2>"$TMP/single.log" ||
+    die "bench/single.py failed: $(tail -n 20 "$TMP/single.log")"
+
+# --- nginx with a static copy of the post -----------------------------------------------------
+mkdir -p "$TMP/www$POST_PATH" "$TMP/client_body" "$TMP/proxy" "$TMP/fastcgi" "$TMP/uwsgi" \
+    "$TMP/scgi"
+cp "$RESULTS/post.html" "$TMP/www${POST_PATH%/}/index.html"
+USER_LINE=
+[[ $(id -u) -eq 0 ]] && USER_LINE="user root;"
+sed -e "s|@TMP@|$TMP|g" -e "s|@PORT@|$NGINX_PORT|g" -e "s|@USER_LINE@|$USER_LINE|" \
+    bench/nginx.conf.in >"$TMP/nginx.conf"
+"$NGINX" -p "$TMP/" -e "$TMP/nginx-error.log" -c "$TMP/nginx.conf" -t -q ||
+    die "nginx rejected its configuration"
+say "starting nginx on $STATIC"
+"$NGINX" -p "$TMP/" -e "$TMP/nginx-error.log" -c "$TMP/nginx.conf" &
+NGINX_PID=$!
+wait_for "$STATIC$POST_PATH" "$NGINX_PID" nginx
+check nginx "$STATIC$POST_PATH"
+cmp -s "$RESULTS/post.html" "$RESULTS/nginx.html" || die "nginx does not serve the saved copy"
+
+# --- measure ------------------------------------------------------------------------------------
+MANIFEST=$RESULTS/manifest.tsv
+: >"$MANIFEST"
+measure() { # measure NAME LABEL PATH URL
+    local name=$1 label=$2 path=$3 url=$4
+    say "$label: warm-up $WARMUP, then $DURATION ($url)"
+    "$WRK" -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >"$RESULTS/$name.warmup.txt" ||
+        die "wrk warm-up failed for $url"
+    "$WRK" -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" >"$RESULTS/$name.wrk.txt" ||
+        die "wrk failed for $url"
+    grep -E 'Requests/sec|^ +(50|99)%' "$RESULTS/$name.wrk.txt" | tr -s ' ' | sed 's/^/  /' >&2
+    printf '%s\t%s\t%s\t%s\n' "$name" "$label" "$path" "$RESULTS/$name" >>"$MANIFEST"
+}
+for target in "${TARGETS[@]}"; do
+    IFS='|' read -r name label path <<<"$target"
+    measure "$name" "$label" "$path" "$APP$path"
+done
+measure nginx "nginx, static copy of the post" "$POST_PATH" "$STATIC$POST_PATH"
+
+# The servers must have survived the measurement.
+kill -0 "$GUNICORN_PID" 2>/dev/null || die "gunicorn died during the run"
+kill -0 "$NGINX_PID" 2>/dev/null || die "nginx died during the run"
+
+# --- report -------------------------------------------------------------------------------------
+mem_total=$(free -g | awk '/^Mem:/ {print $2}')
+cpu_model=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+"$PY" bench/report.py \
+    --manifest "$MANIFEST" \
+    --single "$RESULTS/single.tsv" \
+    --out "$DOC" \
+    --date "$(date -u +%F)" \
+    --cpus "$(nproc)" \
+    --cpu-model "${cpu_model:-unknown}" \
+    --memory-gb "${mem_total:-?}" \
+    --os "$(uname -sr)" \
+    --python "$("$PY" -V 2>&1)" \
+    --gunicorn "gunicorn $("$PY" -c 'import gunicorn; print(gunicorn.__version__)')" \
+    --nginx "$("$NGINX" -v 2>&1 | head -n1)" \
+    --wrk "$("$WRK" --version 2>&1 | head -n1 | awk '{print $1, $2}')" \
+    --threads "$THREADS" --connections "$CONNECTIONS" --duration "$DURATION" \
+    --warmup "$WARMUP" --workers "$WORKERS" \
+    --elapsed "$(($(date +%s) - started))"
+say "wrote ${DOC#"$ROOT"/} in $(($(date +%s) - started)) s"
