@@ -222,6 +222,12 @@ def reading(pages: list[Result], nginx: Result, args) -> list[str]:
         "lower than on a dedicated server; compare rows of one run, not runs on different "
         "machines."
     )
+    load = float(args.load_before.split()[0])
+    if load >= 0.5 * args.cpus:
+        notes.append(
+            f"Other work was running when this run began (load average {load:.2f} on "
+            f"{args.cpus} CPUs), so its figures are lower and noisier than on a quiet machine."
+        )
     out.append(" ".join(notes))
     return out
 
@@ -271,6 +277,7 @@ def render(results: list[Result], args) -> str:
         f"- CPUs: {args.cpus} × {args.cpu_model}",
         f"- Memory: {args.memory_gb} GB (`free -g`)",
         f"- OS: {args.os}",
+        f"- Load average before the run (1, 5, 15 min): {args.load_before}",
         f"- {args.python}, {args.gunicorn}, {args.nginx.replace('nginx version: ', '')}, "
         f"{args.wrk}",
         "",
@@ -330,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--single", type=Path, help="bench/single.py's output")
     for name in (
         "date",
+        "load-before",
         "cpu-model",
         "memory-gb",
         "os",

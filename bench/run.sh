@@ -23,7 +23,7 @@ WARMUP=${BENCH_WARMUP:-3s}
 THREADS=${BENCH_THREADS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 WORKERS=${BENCH_WORKERS:-2}
-TAG_PATH=/blog/tag/what-is-b12-deficiency/
+TAG_PATH=${BENCH_TAG_PATH:-/blog/tag/what-is-b12-deficiency/}
 
 STATE=$ROOT/var/bench
 RESULTS=$STATE/results
@@ -120,6 +120,8 @@ export BASE_URL=$APP
 unset DATABASE_URL REDIS_URL STATIC_ROOT MEDIA_ROOT CONN_MAX_AGE TASKS_BACKEND EMAIL_URL
 
 started=$(date +%s)
+# The machine's load before we add any: other work running alongside skews the figures.
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 say "building $STATE (fresh: migrate, seed_demo, collectstatic)"
 rm -rf "$STATE"
 mkdir -p "$STATE" "$RESULTS"
@@ -239,6 +241,7 @@ cpu_model=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
     --out "$DOC" \
     --date "$(date -u +%F)" \
     --cpus "$(nproc)" \
+    --load-before "$LOAD_BEFORE" \
     --cpu-model "${cpu_model:-unknown}" \
     --memory-gb "${mem_total:-?}" \
     --os "$(uname -sr)" \

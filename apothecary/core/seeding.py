@@ -78,12 +78,21 @@ def _images(demo_images, report, progress) -> dict[str, CreditedImage]:
     return images
 
 
-def _standard(spec, images) -> StandardPage:
-    return StandardPage(
+def _page(model, spec, **fields):
+    """An unsaved page of `model` from a demo spec's common keys, plus `fields`."""
+    return model(
         title=spec["title"],
         slug=spec["slug"],
         intro=spec.get("intro", ""),
         search_description=spec.get("search_description", ""),
+        **fields,
+    )
+
+
+def _standard(spec, images) -> StandardPage:
+    return _page(
+        StandardPage,
+        spec,
         show_health_disclaimer=spec.get("show_health_disclaimer", False),
         body=_raw_stream(spec.get("body", []), images),
     )
@@ -168,15 +177,7 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
     site.root_page, site.site_name = home, pages.BRAND["brand_name"]
     site.save()
 
-    products = _publish(
-        home,
-        StandardPage(
-            title=pages.PRODUCTS_INDEX["title"],
-            slug=pages.PRODUCTS_INDEX["slug"],
-            intro=pages.PRODUCTS_INDEX.get("intro", ""),
-        ),
-        report,
-    )
+    products = _publish(home, _page(StandardPage, pages.PRODUCTS_INDEX), report)
     product = _publish(products, _standard(pages.PRODUCT_PAGE, images), report)
     progress.update(1)
 
@@ -185,43 +186,24 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
         by_slug[spec["slug"]] = _publish(home, _standard(spec, images), report)
         progress.update(1)
 
+    groups = json.dumps([{"type": "group", "value": group} for group in faq.FAQ["groups"]])
     faq_page = _publish(
-        home,
-        FAQPage(
-            title=faq.FAQ["title"],
-            slug=faq.FAQ["slug"],
-            intro=faq.FAQ.get("intro", ""),
-            search_description=faq.FAQ.get("search_description", ""),
-            show_health_disclaimer=True,
-            groups=json.dumps([{"type": "group", "value": group} for group in faq.FAQ["groups"]]),
-        ),
-        report,
+        home, _page(FAQPage, faq.FAQ, show_health_disclaimer=True, groups=groups), report
     )
     progress.update(1)
 
-    blog = _publish(
-        home,
-        BlogIndexPage(
-            title=pages.BLOG_INDEX["title"],
-            slug=pages.BLOG_INDEX["slug"],
-            intro=pages.BLOG_INDEX.get("intro", ""),
-            search_description=pages.BLOG_INDEX.get("search_description", ""),
-        ),
-        report,
-    )
+    blog = _publish(home, _page(BlogIndexPage, pages.BLOG_INDEX), report)
     post_pages = {}
     for spec in posts.POSTS:
-        post = BlogPostPage(
-            title=spec["title"],
-            slug=spec["slug"],
+        post = _page(
+            BlogPostPage,
+            spec,
             date=spec["date"],
             author=spec.get("author", ""),
-            intro=spec["intro"],
             header_image=images.get(spec.get("header_image")),
             header_image_alt=spec.get("header_image_alt", ""),
             show_health_disclaimer=True,
             body=_raw_stream(spec["body"], images),
-            search_description=spec.get("search_description", ""),
         )
         post.tags.add(*spec["tags"])
         for order, ref in enumerate(spec.get("references", [])):
@@ -240,15 +222,7 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
                 )
         post.save_revision().publish()
 
-    site_map = _publish(
-        home,
-        SiteMapPage(
-            title=pages.SITE_MAP["title"],
-            slug=pages.SITE_MAP["slug"],
-            intro=pages.SITE_MAP.get("intro", ""),
-        ),
-        report,
-    )
+    site_map = _publish(home, _page(SiteMapPage, pages.SITE_MAP), report)
     progress.update(1)
 
     if home.product_page_id is None or home.about_page_id is None:
