@@ -161,12 +161,7 @@ def reading(pages: list[Result], nginx: Result, args) -> list[str]:
         "the slowest."
     )
     if post:
-        work = (
-            f" ({post.queries} SQL queries and the templates; {post.alone_ms:.0f} ms for one "
-            "request alone, in process)"
-            if post.queries is not None
-            else ""
-        )
+        work = f" ({post.queries} SQL queries and the templates)" if post.queries else ""
         text += (
             f" For the post the bytes sent are the same ({post.size_bytes:,} bytes of HTML), so "
             f"the gap is the work of the Python stack{work}: with both gunicorn workers busy, "
@@ -174,6 +169,20 @@ def reading(pages: list[Result], nginx: Result, args) -> list[str]:
             f"worker's time ({args.workers} workers ÷ {fmt(post.rps)} req/s), against "
             f"{args.workers / nginx.rps * 1000:.3f} ms for nginx."
         )
+        if post.alone_ms:
+            busy = args.workers / post.rps * 1000
+            if busy <= 1.5 * post.alone_ms:
+                text += (
+                    f" That is close to the {post.alone_ms:.0f} ms of a request alone: under "
+                    "load the workers spend their time rendering, and throughput is bounded by "
+                    "the CPU cost of a page."
+                )
+            else:
+                text += (
+                    f" That is {busy / post.alone_ms:.1f}× the {post.alone_ms:.0f} ms of a "
+                    "request alone: under load the workers also wait for the CPUs they share "
+                    "with wrk and nginx (or with other work on the machine)."
+                )
     out.append(text)
 
     predicted = {r.name: args.connections / r.rps * 1000 for r in pages}
@@ -269,8 +278,8 @@ def render(results: list[Result], args) -> str:
         "from gunicorn during the run, as a static file. The last column is a page's req/s "
         "divided by nginx's.",
         "- **Alone**: before the load, `bench/single.py` requests each page through Django's "
-        "test client (no server) to count its SQL queries and time one request on an idle "
-        "machine.",
+        "test client (no server, no wrk running) to count its SQL queries and time one request "
+        "on its own.",
         "",
         "## Machine",
         "",

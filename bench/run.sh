@@ -67,6 +67,7 @@ cleanup() {
     stop "$NGINX_PID" nginx
     stop "$GUNICORN_PID" gunicorn
     if [[ $status -ne 0 ]]; then
+        # Under DEBUG=0 a page's traceback is in gunicorn.log (django.request logs it).
         for log in "$TMP/build.log" "$TMP/gunicorn.log" "$TMP/nginx-error.log"; do
             if [[ -s $log ]]; then
                 say "last lines of $(basename "$log"):"
@@ -131,6 +132,7 @@ mkdir -p "$STATE" "$RESULTS"
         "$PY" manage.py seed_demo -v0 &&
         "$PY" manage.py collectstatic --noinput -v0
 } >"$TMP/build.log" 2>&1 || die "building $STATE failed"
+mv "$TMP/build.log" "$RESULTS/build.log"
 
 POST_PATH=$("$PY" manage.py shell -c '
 from urllib.parse import urlsplit
@@ -142,8 +144,9 @@ print("POST_PATH=" + (urlsplit(post.url).path if post else ""))
 
 # --- gunicorn ----------------------------------------------------------------------------------
 say "starting gunicorn ($WORKERS workers) on $APP"
+# --no-control-socket: gunicorn would otherwise open a control socket under ~/.gunicorn/.
 "$GUNICORN" apothecary.wsgi:application --workers "$WORKERS" --bind "127.0.0.1:$PORT" \
-    >"$TMP/gunicorn.log" 2>&1 &
+    --no-control-socket >"$TMP/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
 
 wait_for() { # wait_for URL PID NAME
@@ -172,7 +175,7 @@ check() { # check NAME URL: 200 or fail; keeps headers and body in results/
         -w '%{http_code}' "$url") || die "$url: curl failed"
     if [[ $code != 200 ]]; then
         say "$url answered $code:"
-        head -c 2000 "$RESULTS/$name.html" >&2 || true
+        head -c 400 "$RESULTS/$name.html" >&2 || true
         echo >&2
         die "$url answered HTTP $code, not 200"
     fi
