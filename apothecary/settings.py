@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "apothecary.accounts",
     "apothecary.pages",
     "apothecary.blog",
+    "apothecary.catalog",
+    "apothecary.cart",
+    "apothecary.checkout",
+    "apothecary.orders",
+    "apothecary.payments",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -243,3 +248,32 @@ BLOG_PAGE_SIZE = int(os.environ.get("BLOG_PAGE_SIZE", "10"))
 SEARCH_PAGE_SIZE = int(os.environ.get("SEARCH_PAGE_SIZE", "10"))
 # Serve uploaded media from the app itself (embedded mode); production puts media on S3.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+
+# Store
+STORE_CURRENCY = os.environ.get("STORE_CURRENCY", "USD")
+CART_MAX_QUANTITY_PER_LINE = int(os.environ.get("CART_MAX_QUANTITY_PER_LINE", "10"))
+ORDER_PAYMENT_WINDOW_MINUTES = int(os.environ.get("ORDER_PAYMENT_WINDOW_MINUTES", "60"))
+STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "")
+
+# Payments (django-payments): the dummy provider unless Stripe keys are given.
+PAYMENT_MODEL = "payments.Payment"
+PAYMENT_HOST = os.environ.get("PAYMENT_HOST", urlparse(WAGTAILADMIN_BASE_URL).netloc)
+PAYMENT_USES_SSL = env_bool("PAYMENT_USES_SSL", urlparse(WAGTAILADMIN_BASE_URL).scheme == "https")
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+PAYMENT_VARIANTS = {"dummy": ("payments.dummy.DummyProvider", {})}
+if STRIPE_SECRET_KEY:
+    PAYMENT_VARIANTS["stripe"] = (
+        "payments.stripe.StripeProviderV3",
+        {
+            "api_key": STRIPE_SECRET_KEY,
+            "endpoint_secret": STRIPE_WEBHOOK_SECRET,
+            "secure_endpoint": True,
+        },
+    )
+PAYMENT_VARIANT = os.environ.get("PAYMENT_VARIANT", "stripe" if STRIPE_SECRET_KEY else "dummy")
+if not DEBUG and PAYMENT_VARIANT == "dummy" and not env_bool("ALLOW_DUMMY_PAYMENTS", False):
+    raise ImproperlyConfigured(
+        "DEBUG=0 with the dummy payment provider would give goods away: set STRIPE_SECRET_KEY "
+        "and STRIPE_WEBHOOK_SECRET, or ALLOW_DUMMY_PAYMENTS=1 for a staging or benchmark run."
+    )

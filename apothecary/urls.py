@@ -7,13 +7,29 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from apothecary.cart import urls as cart_urls
+from apothecary.checkout import urls as checkout_urls
 from apothecary.core.cache import public_content
 from apothecary.core.views import robots_txt
+from apothecary.orders import urls as orders_urls
 from apothecary.pages.views import search
+from apothecary.payments import urls as payments_urls
 
-# Cache policy: the admin is never cached; content, search and machine files are public.
+
+def private(module):
+    """Routes whose answer depends on the visitor: never stored by any cache."""
+    patterns = decorate_urlpatterns(module.urlpatterns, never_cache)
+    return include((patterns, module.app_name))
+
+
+# Cache policy: admin, cart, checkout, payments, orders and account are never cached;
+# content pages, search and machine files are public (see core.cache).
 urlpatterns = [
     path("admin/", include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, never_cache))),
+    path("cart/", private(cart_urls)),
+    path("checkout/", private(checkout_urls)),
+    path("payments/", private(payments_urls)),
+    path("", private(orders_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", public_content(search), name="search"),
     path("sitemap.xml", public_content(sitemap), name="sitemap"),

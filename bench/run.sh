@@ -113,6 +113,7 @@ SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')
 export SECRET_KEY
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export SECURE_SSL_REDIRECT=0
+export ALLOW_DUMMY_PAYMENTS=1
 export BEHIND_TLS_PROXY=0
 export SERVE_MEDIA=1
 export VAR_DIR=$STATE

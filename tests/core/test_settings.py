@@ -9,6 +9,8 @@ PROD = {
     "SECRET_KEY": "k" * 20 + "-production-secret-that-is-long-enough-" + "z" * 20,
     "ALLOWED_HOSTS": "shop.example.com",
     "DATABASE_URL": "sqlite:////tmp/apothecary-check.sqlite3",
+    "STRIPE_SECRET_KEY": "sk_test_configured_for_the_deploy_check",
+    "STRIPE_WEBHOOK_SECRET": "whsec_configured_for_the_deploy_check",
 }
 
 
@@ -48,6 +50,15 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
     assert result.returncode != 0
     assert "DEBUG=0 needs ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_the_dummy_payment_provider():
+    env = {k: v for k, v in PROD.items() if not k.startswith("STRIPE_")}
+
+    result = run_manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "dummy payment provider" in result.stderr
 
 
 def test_deploy_check_passes_with_production_variables():

@@ -1,0 +1,175 @@
+"""Orders are snapshots: lines copy title, SKU and price at purchase; nothing is recomputed
+from the catalog later. The status changes only through services.order_transition."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from apothecary.core.money import money_field_kwargs
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", "Pending payment"
+    PAID = "paid", "Paid"
+    SHIPPED = "shipped", "Shipped"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled"
+    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+    REFUNDED = "refunded", "Refunded"
+
+
+S = OrderStatus
+# The only allowed moves; order_transition refuses every other.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.PENDING_PAYMENT: frozenset({S.PAID, S.CANCELLED}),
+    S.PAID: frozenset({S.SHIPPED, S.CANCELLED, S.PARTIALLY_REFUNDED, S.REFUNDED}),
+    S.PARTIALLY_REFUNDED: frozenset({S.SHIPPED, S.DELIVERED, S.PARTIALLY_REFUNDED, S.REFUNDED}),
+    S.SHIPPED: frozenset({S.DELIVERED, S.PARTIALLY_REFUNDED, S.REFUNDED}),
+    S.DELIVERED: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED}),
+    S.CANCELLED: frozenset(),
+    S.REFUNDED: frozenset(),
+}
+
+# Order numbers: letters and digits that cannot be misread (no 0/O, 1/I/L), random, not
+# sequential, so that one order's number says nothing about another's.
+NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_order_number() -> str:
+    return "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+
+
+def new_order_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Order(models.Model):
+    number = models.CharField(max_length=12, unique=True, default=new_order_number, editable=False)
+    token = models.CharField(max_length=64, unique=True, default=new_order_token, editable=False)
+    idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(
+        max_length=24,
+        choices=OrderStatus.choices,
+        default=OrderStatus.PENDING_PAYMENT,
+        editable=False,
+    )
+    email = models.EmailField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+
+    shipping_name = models.CharField(max_length=120)
+    shipping_line1 = models.CharField(max_length=200)
+    shipping_line2 = models.CharField(max_length=200, blank=True)
+    shipping_city = models.CharField(max_length=100)
+    shipping_region = models.CharField(max_length=100, blank=True)
+    shipping_postcode = models.CharField(max_length=20)
+    shipping_country = models.CharField(max_length=2)
+    phone = models.CharField(max_length=40, blank=True)
+    billing_same_as_shipping = models.BooleanField(default=True)
+    billing_name = models.CharField(max_length=120, blank=True)
+    billing_line1 = models.CharField(max_length=200, blank=True)
+    billing_line2 = models.CharField(max_length=200, blank=True)
+    billing_city = models.CharField(max_length=100, blank=True)
+    billing_region = models.CharField(max_length=100, blank=True)
+    billing_postcode = models.CharField(max_length=20, blank=True)
+    billing_country = models.CharField(max_length=2, blank=True)
+
+    currency = models.CharField(max_length=3)
+    shipping_method = models.CharField(max_length=100)
+    subtotal = models.DecimalField(**money_field_kwargs())
+    discount_code = models.CharField(max_length=40, blank=True)
+    discount_amount = models.DecimalField(**money_field_kwargs(default=0))
+    shipping_amount = models.DecimalField(**money_field_kwargs(default=0))
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    tax_amount = models.DecimalField(**money_field_kwargs(default=0))
+    total = models.DecimalField(**money_field_kwargs())
+    refunded_amount = models.DecimalField(**money_field_kwargs(default=0))
+
+    carrier = models.CharField(max_length=60, blank=True)
+    tracking_number = models.CharField(max_length=80, blank=True)
+    tracking_url = models.URLField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    stock_released = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"]), models.Index(fields=["email"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total__gte=0), name="order_total_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__lte=models.F("total")),
+                name="order_refund_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Order {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("checkout:done", args=[self.token])
+
+    @property
+    def is_payable(self) -> bool:
+        return self.status == OrderStatus.PENDING_PAYMENT
+
+    @property
+    def refundable_amount(self):
+        return self.total - self.refunded_amount
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(
+        "catalog.Variant", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    product_title = models.CharField(max_length=255)
+    variant_name = models.CharField(max_length=120)
+    sku = models.CharField(max_length=64)
+    unit_price = models.DecimalField(**money_field_kwargs())
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(**money_field_kwargs())
+    refunded_quantity = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.product_title} ({self.variant_name})"
+
+
+class OrderEvent(models.Model):
+    """The order's history: every status change, email and note, with who and when."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Who, when not a person: 'payment provider', 'system'.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.order.number}: {self.from_status} → {self.to_status}"

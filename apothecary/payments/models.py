@@ -1,0 +1,51 @@
+"""A payment of an order through django-payments (dummy provider embedded, Stripe by keys)."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from payments import PurchasedItem
+from payments.models import BasePayment
+
+
+class Payment(BasePayment):
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments")
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def _absolute(self, path: str) -> str:
+        scheme = "https" if settings.PAYMENT_USES_SSL else "http"
+        return f"{scheme}://{settings.PAYMENT_HOST}{path}"
+
+    def get_failure_url(self) -> str:
+        return self._absolute(reverse("checkout:pay", args=[self.order.token]))
+
+    def get_success_url(self) -> str:
+        return self._absolute(reverse("checkout:done", args=[self.order.token]))
+
+    def get_purchased_items(self):
+        for line in self.order.lines.all():
+            yield PurchasedItem(
+                name=f"{line.product_title}, {line.variant_name}",
+                sku=line.sku,
+                quantity=line.quantity,
+                price=line.unit_price,
+                currency=self.currency,
+            )
+
+
+class WebhookEvent(models.Model):
+    """Each provider event applied once: its id is kept under a unique constraint."""
+
+    provider = models.CharField(max_length=30)
+    event_id = models.CharField(max_length=255)
+    event_type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_event_once")
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.event_id}"
