@@ -151,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "wagtailadmin_login"
+LOGIN_URL = "accounts:login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -232,6 +232,7 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
         "django.server": {"level": os.environ.get("LOG_LEVEL_SERVER", "INFO")},
         "django_tasks": {"level": os.environ.get("LOG_LEVEL_TASKS", "WARNING")},
+        "wagtail": {"level": os.environ.get("LOG_LEVEL_WAGTAIL", "WARNING")},
     },
 }
 
@@ -264,7 +265,7 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 PAYMENT_VARIANTS = {"dummy": ("payments.dummy.DummyProvider", {})}
 if STRIPE_SECRET_KEY:
     PAYMENT_VARIANTS["stripe"] = (
-        "payments.stripe.StripeProviderV3",
+        "apothecary.payments.providers.StripeCheckoutProvider",
         {
             "api_key": STRIPE_SECRET_KEY,
             "endpoint_secret": STRIPE_WEBHOOK_SECRET,
@@ -277,3 +278,5 @@ if not DEBUG and PAYMENT_VARIANT == "dummy" and not env_bool("ALLOW_DUMMY_PAYMEN
         "DEBUG=0 with the dummy payment provider would give goods away: set STRIPE_SECRET_KEY "
         "and STRIPE_WEBHOOK_SECRET, or ALLOW_DUMMY_PAYMENTS=1 for a staging or benchmark run."
     )
+ORDER_LOOKUP_LIMIT = int(os.environ.get("ORDER_LOOKUP_LIMIT", "10"))  # attempts per 10 minutes
+LOGIN_REDIRECT_URL = "/account/"

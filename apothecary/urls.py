@@ -7,6 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from apothecary.accounts import urls as accounts_urls
 from apothecary.cart import urls as cart_urls
 from apothecary.checkout import urls as checkout_urls
 from apothecary.core.cache import public_content
@@ -29,6 +30,7 @@ urlpatterns = [
     path("cart/", private(cart_urls)),
     path("checkout/", private(checkout_urls)),
     path("payments/", private(payments_urls)),
+    path("account/", private(accounts_urls)),
     path("", private(orders_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", public_content(search), name="search"),

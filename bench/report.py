@@ -4,9 +4,14 @@ bench/run.sh writes a manifest, one target a line: name, label, path, and the pr
 files in var/bench/results/ (`<prefix>.wrk.txt` is wrk's output, `<prefix>.headers` and
 `<prefix>.html` the response curl saw). The target named `nginx` is the ceiling the others are
 compared with. The document is rewritten on every run.
+
+With --checkout, a second manifest lists the checkout runs (bench/checkout.py's JSON files, one
+a line after its role: `alone` for one shopper by itself, `load` for a measured run), which
+make the Checkout section.
 """
 
 import argparse
+import json
 import re
 import sys
 from dataclasses import dataclass
@@ -140,7 +145,13 @@ def pct(value: float) -> str:
     return f"{value:.1f} %" if value >= 1 else f"{value:.2f} %"
 
 
-SHORT = {"home": "the home page", "post": "the blog post", "tag": "the tag archive"}
+SHORT = {
+    "home": "the home page",
+    "post": "the blog post",
+    "tag": "the tag archive",
+    "product": "the product page",
+    "order": "the order page",
+}
 
 
 def short(r: Result) -> str:
@@ -241,7 +252,289 @@ def reading(pages: list[Result], nginx: Result, args) -> list[str]:
     return out
 
 
-def render(results: list[Result], args) -> str:
+# --- checkout --------------------------------------------------------------------------------
+@dataclass
+class Checkout:
+    role: str  # "alone" or "load"
+    data: dict
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["data"][name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+    @property
+    def kind(self) -> str:
+        return "gthread" if "gthread" in self.server else "sync"
+
+
+CHECKOUT_KEYS = ("server", "clients", "orders", "orders_per_s", "p50_ms", "p99_ms", "failures")
+
+
+def load_checkout(manifest: Path) -> list[Checkout]:
+    runs = []
+    for line in manifest.read_text().splitlines():
+        if not line.strip():
+            continue
+        role, path = line.split("\t")
+        try:
+            data = json.loads(Path(path).read_text())
+        except ValueError as exc:
+            raise ReportError(f"{path}: {exc}") from exc
+        missing = [key for key in CHECKOUT_KEYS if key not in data]
+        if missing:
+            raise ReportError(f"{path}: lacks {', '.join(missing)}")
+        runs.append(Checkout(role, data))
+    if not any(r.role == "load" for r in runs):
+        raise ReportError(f"{manifest}: no measured checkout run")
+    return runs
+
+
+def ms(value: float | None) -> str:
+    return "–" if value is None else fmt(value)
+
+
+def seconds(value_ms: float) -> str:
+    return f"{value_ms / 1000:.1f} s"
+
+
+def checkout_section(runs: list[Checkout], args) -> list[str]:
+    loads = [r for r in runs if r.role == "load"]
+    alone = next((r for r in runs if r.role == "alone"), None)
+    first = loads[0]
+    warmups = sorted(r.warmup_s for r in loads)
+    threads = sorted({r.server for r in loads})
+    lines = [
+        "## Checkout",
+        "",
+        "Orders placed per second, end to end: virtual shoppers buy a pack again and again, "
+        "the way a browser without JavaScript would.",
+        "",
+        f"- **Machine**: the one above ({args.cpus} × {args.cpu_model}, {args.os}); "
+        f"{args.postgres} on 127.0.0.1, on the same machine. Run on {args.date} (UTC), right "
+        f"after the pages; load average when the checkout began (1, 5, 15 min): "
+        f"{args.checkout_load_before}. The checkout part took {args.checkout_elapsed} s.",
+        f"- **Server**: gunicorn ({', '.join(threads)}) with the production settings above, "
+        f"on PostgreSQL instead of SQLite: a database `{args.pg_db}` dropped, created, "
+        "migrated and seeded with the demo on every run, the packs' stock raised to "
+        f"{int(args.checkout_stock):,} so that none sells out. Django keeps its database "
+        "connections (`CONN_MAX_AGE` 60 s); sessions are in the database, the cache in local "
+        "memory; the confirmation email goes to gunicorn's log (console backend, tasks run "
+        "immediately), as in production settings without `EMAIL_URL`.",
+        "- **Shoppers**: `bench/checkout.py`, one process each with its own cookies. A purchase "
+        f"is {first.requests_per_order} requests, every redirect followed and checked: GET "
+        f"`{first.start_path}`, POST `/cart/add/` (the packs in turn, with an `Origin` header) "
+        "→ GET `/cart/`, GET `/checkout/`, POST the details form (a US address, billing same, "
+        "the preselected shipping rate) → GET `/checkout/review/`, POST `/checkout/place/` "
+        "(its CSRF token and idempotency key) → GET `/payments/pay/<token>/`, POST the dummy "
+        "provider's form with “The payment succeeds” → GET `/checkout/done/<token>/`, which "
+        "must say “Status: Paid.” Only the HTML documents are requested (no static files, no "
+        "`/cart/count/` call from the script), each on a new connection.",
+        f"- **Timing**: all shoppers start together; the warm-up lasts at least "
+        f"{args.checkout_warmup} and until every shopper has completed one purchase (here "
+        f"{warmups[0]:g}–{warmups[-1]:g} s), then the measurement runs {first.duration_s:g} s. "
+        "Purchases whose confirmation arrives within it are counted; orders/s is their count "
+        "÷ the duration, p50 and p99 are those of a whole purchase (first request to "
+        "confirmation), failures are any unexpected status code, redirect or page during "
+        "the measurement (a failing shopper starts again with new cookies).",
+        "",
+        "| gunicorn | clients | orders placed | orders/s | p50 ms | p99 ms | failures |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in loads:
+        lines.append(
+            f"| {r.server} | {r.clients} | {r.orders:,} | {fmt(r.orders_per_s)} "
+            f"| {ms(r.p50_ms)} | {ms(r.p99_ms)} | {r.failures} |"
+        )
+    lines.append("")
+    if alone is not None:
+        lines.append(
+            f"One shopper alone first ({alone.server}, {alone.duration_s:g} s after its "
+            f"warm-up): {alone.orders} purchases, median {ms(alone.p50_ms)} ms each, "
+            f"{fmt(alone.orders_per_s)} orders/s."
+        )
+        lines.append("")
+    columns = ([alone] if alone else []) + loads
+    steps = list(max(columns, key=lambda r: len(r.step_median_ms)).step_median_ms)
+    if steps:
+        lines.append("Median time of each request of a purchase, in ms:")
+        lines.append("")
+        lines.append(
+            "| request | "
+            + " | ".join(
+                "alone" if r.role == "alone" else f"{r.kind}, {r.clients} clients" for r in columns
+            )
+            + " |"
+        )
+        lines.append("|---|" + "--:|" * len(columns))
+        for step in steps:
+            lines.append(
+                f"| {step} | " + " | ".join(ms(r.step_median_ms.get(step)) for r in columns) + " |"
+            )
+        lines.append("")
+    failing = [r for r in runs if r.failures or r.failures_warmup]
+    if failing:
+        lines.append(
+            "**Failures** (these figures are suspect; see `var/bench/results/checkout-*.json` "
+            "and `checkout-*-errors.log`): "
+            + "; ".join(
+                f"{r.server}, {r.clients} clients: {r.failures} in the measurement, "
+                f"{r.failures_warmup} in the warm-up ("
+                + ", ".join(f"{k} ×{v}" for k, v in r.failures_by_step.items())
+                + ")"
+                for r in failing
+            )
+            + "."
+        )
+        lines.append("")
+    return lines
+
+
+def change(new: float, old: float) -> str:
+    diff = (new / old - 1) * 100
+    return f"{diff:+.0f} %"
+
+
+def checkout_reading(runs: list[Checkout], pages: list[Result], args) -> list[str]:
+    out = []
+    loads = [r for r in runs if r.role == "load"]
+    alone = next((r for r in runs if r.role == "alone"), None)
+    sync = [r for r in loads if r.kind == "sync"]
+    gthread = [r for r in loads if r.kind == "gthread"]
+    base = sync or loads
+    top = max(base, key=lambda r: r.orders_per_s)
+    if top.orders_per_s <= 0:
+        return ["No purchase completed during the checkout measurements: see the failures."]
+    busy = args.workers / top.orders_per_s * 1000
+    text = (
+        f"The checkout peaks at {fmt(top.orders_per_s)} orders per second ({top.server}, "
+        f"{top.clients} shoppers), that is {fmt(top.orders_per_s * top.requests_per_order)} "
+        f"requests per second of a purchase's {top.requests_per_order}, against "
+        f"{fmt(min(r.rps for r in pages))}–{fmt(max(r.rps for r in pages))} for a single page "
+        "hit again and again."
+    )
+    if alone is not None and alone.p50_ms:
+        heaviest = max(alone.step_median_ms.items(), key=lambda kv: kv[1], default=None)
+        text += (
+            f" With both workers busy, an order takes about {busy:,.0f} ms of a worker's time "
+            f"({args.workers} workers ÷ {fmt(top.orders_per_s)} orders/s); one shopper alone "
+            f"completes a purchase in {alone.p50_ms:,.0f} ms"
+        )
+        if heaviest:
+            text += f", the slowest request being {heaviest[0]} ({heaviest[1]:.0f} ms)"
+        ratio = busy / alone.p50_ms
+        if ratio <= 1.3:
+            text += (
+                ". The two are close: under load the workers spend their time on the purchase "
+                "itself, and the CPU cost of its ten requests bounds the throughput."
+            )
+        else:
+            text += (
+                f". Under load a purchase costs {ratio:.1f}× that: the workers also wait for "
+                "the CPUs they share with PostgreSQL and the shoppers' processes (or with "
+                "other work on the machine)."
+            )
+    out.append(text)
+
+    if len(base) >= 2:
+        lo, hi = base[0], base[-1]
+        text = (
+            f"From {lo.clients} to {hi.clients} shoppers on {lo.server}, orders/s goes from "
+            f"{fmt(lo.orders_per_s)} to {fmt(hi.orders_per_s)} "
+            f"({change(hi.orders_per_s, lo.orders_per_s)})"
+        )
+        if abs(hi.orders_per_s / lo.orders_per_s - 1) <= 0.1:
+            text += (
+                f": {lo.clients} shoppers already keep the {args.workers} workers busy, so more "
+                "of them only queue."
+            )
+        elif hi.orders_per_s > lo.orders_per_s:
+            text += f": {lo.clients} shoppers did not keep the workers busy all the time."
+        else:
+            text += ": the extra shoppers cost more than they add (contention, CPU shared "
+            text += "with the clients)."
+        predictions = "; ".join(
+            f"{r.clients} shoppers: {seconds(r.clients / r.orders_per_s * 1000)} predicted, "
+            f"{seconds(r.p50_ms)} measured"
+            for r in base
+            if r.orders_per_s and r.p50_ms
+        )
+        text += (
+            " With a saturated server a purchase mostly waits in line, and shoppers ÷ orders/s "
+            f"predicts its duration ({predictions}). The p99 is "
+            + ", ".join(
+                f"{r.p99_ms / r.p50_ms:.1f}× the p50 at {r.clients} shoppers"
+                for r in base
+                if r.p50_ms and r.p99_ms
+            )
+            + f" (with {min(r.orders for r in base)}–{max(r.orders for r in base)} purchases "
+            "per run, the p99 is close to the slowest one)."
+        )
+        out.append(text)
+
+    if sync and gthread:
+        pairs = [(s, g) for s in sync for g in gthread if s.clients == g.clients and s.orders_per_s]
+        if pairs:
+            diffs = [g.orders_per_s / s.orders_per_s - 1 for s, g in pairs]
+            text = (
+                f"{gthread[0].server} instead of sync workers: "
+                + "; ".join(
+                    f"{s.clients} shoppers {fmt(s.orders_per_s)} → {fmt(g.orders_per_s)} "
+                    f"orders/s ({change(g.orders_per_s, s.orders_per_s)})"
+                    for s, g in pairs
+                )
+                + "."
+            )
+            if all(abs(d) <= 0.1 for d in diffs):
+                text += (
+                    " About the same: the work is Python on the CPU, and the threads of a "
+                    "worker share its interpreter lock and the machine's "
+                    f"{args.cpus} CPUs; they overlap only the waits for PostgreSQL."
+                )
+            elif all(d > 0 for d in diffs):
+                text += (
+                    " Threads help: while one waits for PostgreSQL (its queries, locks and "
+                    "commits) another thread of the same worker runs."
+                )
+            else:
+                text += (
+                    " Threads do not help here: the work is Python on the CPU, and more "
+                    "requests at once only contend for the interpreter lock and the "
+                    f"{args.cpus} CPUs."
+                )
+            out.append(text)
+
+    failures = sum(r.failures for r in runs)
+    completed = sum(r.orders_all for r in runs if "orders_all" in r.data)
+    paid = int(args.checkout_paid_in_db)
+    text = (
+        "No purchase failed."
+        if failures == 0
+        else f"{failures} purchases failed during the measurements (see above)."
+    )
+    if paid == completed:
+        text += (
+            f" Afterwards PostgreSQL holds {paid:,} paid orders, exactly the purchases the "
+            "shoppers completed (warm-ups and the ones after the measurements included)."
+        )
+    else:
+        text += (
+            f" Afterwards PostgreSQL holds {paid:,} paid orders while the shoppers completed "
+            f"{completed:,} purchases: they should match."
+        )
+    load = float(args.checkout_load_before.split()[0])
+    text += f" The shoppers' processes run on the same {args.cpus} CPUs as gunicorn and PostgreSQL."
+    if load >= 0.5 * args.cpus:
+        text += (
+            f" Other work was running when the checkout began (load average {load:.2f}), so "
+            "these figures are lower and noisier than on a quiet machine."
+        )
+    out.append(text)
+    return out
+
+
+def render(results: list[Result], args, checkout: list[Checkout] | None = None) -> str:
     nginx = next((r for r in results if r.name == "nginx"), None)
     pages = [r for r in results if r.name != "nginx"]
     if nginx is None or not pages:
@@ -250,8 +543,10 @@ def render(results: list[Result], args) -> str:
         "# Benchmarks",
         "",
         "How fast the demo store serves its public pages under production settings, against "
-        "nginx sending a static copy of one of them. Generated by `bench/run.sh`: this file is "
-        "rewritten on every run and holds only the latest figures.",
+        "nginx sending a static copy of one of them"
+        + (", and how many orders per second its checkout takes end to end" if checkout else "")
+        + ". Generated by `bench/run.sh`: this file is rewritten on every run and holds only "
+        "the latest figures.",
         "",
         "## How to run",
         "",
@@ -259,11 +554,18 @@ def render(results: list[Result], args) -> str:
         "make bench",
         "```",
         "",
-        "It needs the Debian packages `nginx` and `wrk` and takes about two minutes. The state "
-        "(SQLite database, media, static files) is rebuilt in `var/bench/` on every run; wrk's "
-        "raw output and the measured responses are kept in `var/bench/results/`. "
-        "`BENCH_PORT` (default 8765) and `BENCH_NGINX_PORT` choose the ports; a busy port is "
-        "skipped. Every server listens on 127.0.0.1 only and is stopped when the run ends.",
+        "It needs the Debian packages `nginx`, `wrk` and `postgresql-client`, a PostgreSQL "
+        "server on 127.0.0.1:5432 that lets the `postgres` user in without a password (trust "
+        "authentication; `BENCH_PG_HOST`, `BENCH_PG_PORT`, `BENCH_PG_USER`, `BENCH_PG_DB` "
+        f"change that), and takes about {minutes(args.elapsed)}. The state (SQLite database, "
+        "media, static files) is rebuilt in `var/bench/` on every run, and the checkout's "
+        "PostgreSQL database is dropped and created again (it is left in place afterwards); "
+        "wrk's and the checkout's raw output and the measured responses are kept in "
+        "`var/bench/results/`. `BENCH_PORT` (default 8765) and `BENCH_NGINX_PORT` choose the "
+        "ports; a busy port is skipped. `BENCH_CHECKOUT_CLIENTS`, `BENCH_CHECKOUT_DURATION` "
+        "and `BENCH_CHECKOUT_THREADS` shape the checkout runs (see the head of "
+        "`bench/run.sh`). Every server listens on 127.0.0.1 only and is stopped when the run "
+        "ends.",
         "",
         "## What is measured",
         "",
@@ -273,7 +575,8 @@ def render(results: list[Result], args) -> str:
         f"- **Load**: wrk with {args.threads} threads and {args.connections} connections for "
         f"{args.duration}, after a {args.warmup} warm-up of the same URL; each URL is measured "
         "on its own, one after the other.",
-        "- **Pages**: the home page, the newest blog post, and a tag archive.",
+        "- **Pages**: the home page, the newest blog post, a tag archive, the product page, and "
+        "the order page (every pack with its Add to cart button).",
         "- **Ceiling**: nginx (2 workers, access log off) serving the blog post's HTML, saved "
         "from gunicorn during the run, as a static file. The last column is a page's req/s "
         "divided by nginx's.",
@@ -333,10 +636,26 @@ def render(results: list[Result], args) -> str:
             )
             + "."
         )
+    if checkout:
+        lines += ["", *checkout_section(checkout, args)]
     lines += ["", "## Reading the figures", ""]
+    if checkout:
+        lines += ["### Pages", ""]
     for paragraph in reading(pages, nginx, args):
         lines += [paragraph, ""]
+    if checkout:
+        lines += ["### Checkout", ""]
+        for paragraph in checkout_reading(checkout, pages, args):
+            lines += [paragraph, ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def minutes(elapsed: str) -> str:
+    total = int(elapsed)
+    if total < 90:
+        return f"{total} seconds"
+    half_minutes = max(1, round(total / 30))
+    return f"{half_minutes / 2:g} minutes"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -344,6 +663,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--single", type=Path, help="bench/single.py's output")
+    parser.add_argument("--checkout", type=Path, help="the checkout runs' manifest")
+    for name in (
+        "checkout-load-before",
+        "checkout-elapsed",
+        "checkout-paid-in-db",
+        "checkout-stock",
+        "checkout-warmup",
+        "postgres",
+        "pg-db",
+    ):
+        parser.add_argument(f"--{name}", default="")
     for name in (
         "date",
         "load-before",
@@ -364,7 +694,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         results = load(args.manifest, args.single)
-        text = render(results, args)
+        checkout = load_checkout(args.checkout) if args.checkout else None
+        if checkout:
+            missing = [
+                name
+                for name in ("checkout_load_before", "checkout_paid_in_db", "postgres", "pg_db")
+                if not getattr(args, name)
+            ]
+            if missing:
+                raise ReportError(f"--checkout needs --{', --'.join(missing)}")
+        text = render(results, args, checkout)
     except (OSError, ReportError) as exc:
         sys.stderr.write(f"report: {exc}\n")
         return 1
@@ -372,7 +711,13 @@ def main(argv: list[str] | None = None) -> int:
     failing = [r for r in results if r.errors]
     for r in failing:
         sys.stderr.write(f"report: {r.label}: {r.errors} errors during the measurement\n")
-    return 1 if failing else 0
+    failed_checkout = [r for r in checkout or [] if r.failures or r.failures_warmup]
+    for r in failed_checkout:
+        sys.stderr.write(
+            f"report: checkout, {r.server}, {r.clients} clients: {r.failures} failures "
+            f"(+{r.failures_warmup} in the warm-up)\n"
+        )
+    return 1 if failing or failed_checkout else 0
 
 
 if __name__ == "__main__":

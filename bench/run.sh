@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# `make bench`: serve the demo with gunicorn under production settings, measure three pages with
-# wrk, measure nginx serving a static copy of the blog post as the ceiling, and rewrite
-# docs/benchmarks.md with the figures. Never part of `make test`.
+# `make bench`: serve the demo with gunicorn under production settings, measure five pages with
+# wrk, measure nginx serving a static copy of the blog post as the ceiling, then measure the
+# checkout (orders placed per second, end to end, by concurrent shoppers: bench/checkout.py)
+# against gunicorn on PostgreSQL, and rewrite docs/benchmarks.md with the figures. Never part
+# of `make test`.
 #
-# State lives in var/bench/ (rebuilt on every run; raw wrk output is kept in var/bench/results/).
-# Every server listens on 127.0.0.1 only and is stopped when the script exits, whatever happens.
+# The pages are served from SQLite in var/bench/; the checkout from a PostgreSQL database
+# (BENCH_PG_DB, default apothecary_bench) dropped, created, migrated and seeded on every run,
+# its packs' stock raised so that they never sell out. State lives in var/bench/ (rebuilt on
+# every run; raw wrk and checkout output is kept in var/bench/results/). Every server listens
+# on 127.0.0.1 only and is stopped when the script exits, whatever happens.
 #
 # Environment: BENCH_PORT (gunicorn, default 8765; the next free port is taken if it is busy),
 # BENCH_NGINX_PORT (default: the first free port after gunicorn's), BENCH_DURATION (15s),
-# BENCH_WARMUP (3s), BENCH_THREADS (2), BENCH_CONNECTIONS (16), BENCH_WORKERS (2).
+# BENCH_WARMUP (3s), BENCH_THREADS (2), BENCH_CONNECTIONS (16), BENCH_WORKERS (2);
+# checkout: BENCH_CHECKOUT_CLIENTS ("8 32"), BENCH_CHECKOUT_DURATION (seconds, 20),
+# BENCH_CHECKOUT_WARMUP (seconds at least, 3; longer until every client has bought once),
+# BENCH_CHECKOUT_THREADS (4: a second round with gthread workers of that many threads; 0 skips
+# it), BENCH_CHECKOUT_ALONE (seconds of one shopper alone first, 5; 0 skips it), BENCH_PG_HOST
+# (127.0.0.1), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres, trust auth), BENCH_PG_DB.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,6 +27,7 @@ PY=$ROOT/.venv/bin/python
 GUNICORN=$ROOT/.venv/bin/gunicorn
 NGINX=${NGINX:-/usr/sbin/nginx}
 WRK=${WRK:-/usr/bin/wrk}
+PSQL=${PSQL:-psql}
 
 DURATION=${BENCH_DURATION:-15s}
 WARMUP=${BENCH_WARMUP:-3s}
@@ -24,6 +35,24 @@ THREADS=${BENCH_THREADS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 WORKERS=${BENCH_WORKERS:-2}
 TAG_PATH=${BENCH_TAG_PATH:-/blog/tag/what-is-b12-deficiency/}
+PRODUCT_PATH=${BENCH_PRODUCT_PATH:-/products/b12-patch/}
+ORDER_PATH=${BENCH_ORDER_PATH:-/order/}
+
+CHECKOUT_CLIENTS=${BENCH_CHECKOUT_CLIENTS:-8 32}
+CHECKOUT_DURATION=${BENCH_CHECKOUT_DURATION:-20}
+CHECKOUT_WARMUP=${BENCH_CHECKOUT_WARMUP:-3}
+CHECKOUT_THREADS=${BENCH_CHECKOUT_THREADS:-4}
+CHECKOUT_ALONE=${BENCH_CHECKOUT_ALONE:-5}
+CHECKOUT_STOCK=1000000
+PG_HOST=${BENCH_PG_HOST:-127.0.0.1}
+PG_PORT=${BENCH_PG_PORT:-5432}
+PG_USER=${BENCH_PG_USER:-postgres}
+PG_DB=${BENCH_PG_DB:-apothecary_bench}
+[[ $PG_DB =~ ^[a-z_][a-z0-9_]*$ ]] || {
+    echo "bench: BENCH_PG_DB must be a plain lower-case name, not '$PG_DB'" >&2
+    exit 1
+}
+PG_URL=postgres://$PG_USER@$PG_HOST:$PG_PORT/$PG_DB
 
 STATE=$ROOT/var/bench
 RESULTS=$STATE/results
@@ -35,13 +64,20 @@ die() {
     exit 1
 }
 
-for tool in "$PY" "$GUNICORN" "$NGINX" "$WRK" curl; do
-    command -v "$tool" >/dev/null || die "$tool is missing (run \`make venv\`; apt-get install nginx wrk curl)"
+for tool in "$PY" "$GUNICORN" "$NGINX" "$WRK" "$PSQL" curl; do
+    command -v "$tool" >/dev/null ||
+        die "$tool is missing (run \`make venv\`; apt-get install nginx wrk curl postgresql-client)"
 done
+pg() { # pg ARGS...: psql as the benchmark's PostgreSQL user, stopping at the first error
+    "$PSQL" -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -X -q -v ON_ERROR_STOP=1 "$@"
+}
+pg -d postgres -Atc 'SELECT 1' >/dev/null 2>&1 ||
+    die "PostgreSQL does not answer as $PG_USER at $PG_HOST:$PG_PORT (the checkout needs it)"
 
 # --- temporary dir and cleanup ---------------------------------------------------------------
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/apothecary-bench.XXXXXX")
 GUNICORN_PID=
+GUNICORN_LOG=$TMP/gunicorn.log
 NGINX_PID=
 
 stop() { # stop PID NAME: TERM, wait up to 10 s, then KILL
@@ -60,6 +96,10 @@ stop() { # stop PID NAME: TERM, wait up to 10 s, then KILL
     wait "$pid" 2>/dev/null || true
 }
 
+first_traceback() { # first_traceback LOG: the first error logged with its traceback, if any
+    awk '/ ERROR |\[ERROR\]/{found=1} found{print; if (++n >= 80) exit}' "$1"
+}
+
 cleanup() {
     local status=$?
     set +e
@@ -67,9 +107,14 @@ cleanup() {
     stop "$NGINX_PID" nginx
     stop "$GUNICORN_PID" gunicorn
     if [[ $status -ne 0 ]]; then
-        # Under DEBUG=0 a page's traceback is in gunicorn.log (django.request logs it).
-        for log in "$TMP/build.log" "$TMP/gunicorn.log" "$TMP/nginx-error.log"; do
+        # Under DEBUG=0 a page's traceback is in gunicorn's log (django.request logs it); the
+        # checkout's logs also hold the confirmation emails (console backend), hence the grep.
+        for log in "$TMP/build.log" "$GUNICORN_LOG" "$TMP/nginx-error.log"; do
             if [[ -s $log ]]; then
+                if grep -qE ' ERROR |\[ERROR\]' "$log"; then
+                    say "first error in $(basename "$log"):"
+                    first_traceback "$log" >&2
+                fi
                 say "last lines of $(basename "$log"):"
                 tail -n 40 "$log" >&2
             fi
@@ -135,6 +180,23 @@ mkdir -p "$STATE" "$RESULTS"
 } >"$TMP/build.log" 2>&1 || die "building $STATE failed"
 mv "$TMP/build.log" "$RESULTS/build.log"
 
+# The checkout's database: PostgreSQL, fresh, with the same demo; its media apart from SQLite's.
+pg_env() { # pg_env COMMAND...: run with the checkout's database
+    DATABASE_URL=$PG_URL MEDIA_ROOT=$STATE/media-pg "$@"
+}
+say "building PostgreSQL database $PG_DB (fresh: migrate, seed_demo, stock $CHECKOUT_STOCK)"
+{
+    pg -d postgres -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" -c "CREATE DATABASE $PG_DB" &&
+        pg_env "$PY" manage.py migrate --noinput -v0 &&
+        pg_env "$PY" manage.py seed_demo -v0 &&
+        pg_env "$PY" manage.py shell -v0 -c "
+from apothecary.catalog.models import Variant
+Variant.objects.update(stock=$CHECKOUT_STOCK)
+"
+} >"$TMP/build.log" 2>&1 || die "building the PostgreSQL database $PG_DB failed"
+mv "$TMP/build.log" "$RESULTS/build-postgres.log"
+PG_VERSION=$(pg -d "$PG_DB" -Atc 'SHOW server_version' | awk '{print $1}')
+
 POST_PATH=$("$PY" manage.py shell -c '
 from urllib.parse import urlsplit
 from apothecary.blog.models import BlogPostPage
@@ -144,11 +206,16 @@ print("POST_PATH=" + (urlsplit(post.url).path if post else ""))
 [[ $POST_PATH == /* ]] || die "could not find the newest live blog post (got '$POST_PATH')"
 
 # --- gunicorn ----------------------------------------------------------------------------------
+start_gunicorn() { # start_gunicorn LOG EXTRA_ARGS...: in the background, on $PORT
+    GUNICORN_LOG=$1
+    shift
+    # --no-control-socket: gunicorn would otherwise open a control socket under ~/.gunicorn/.
+    "$GUNICORN" apothecary.wsgi:application --workers "$WORKERS" --bind "127.0.0.1:$PORT" \
+        --no-control-socket "$@" >"$GUNICORN_LOG" 2>&1 &
+    GUNICORN_PID=$!
+}
 say "starting gunicorn ($WORKERS workers) on $APP"
-# --no-control-socket: gunicorn would otherwise open a control socket under ~/.gunicorn/.
-"$GUNICORN" apothecary.wsgi:application --workers "$WORKERS" --bind "127.0.0.1:$PORT" \
-    --no-control-socket >"$TMP/gunicorn.log" 2>&1 &
-GUNICORN_PID=$!
+start_gunicorn "$TMP/gunicorn.log"
 
 wait_for() { # wait_for URL PID NAME
     local url=$1 pid=$2 name=$3
@@ -169,6 +236,8 @@ TARGETS=(
     "home|Home page|/"
     "post|Blog post (newest)|$POST_PATH"
     "tag|Tag archive|$TAG_PATH"
+    "product|Product page|$PRODUCT_PATH"
+    "order|Order page|$ORDER_PATH"
 )
 check() { # check NAME URL: 200 or fail; keeps headers and body in results/
     local name=$1 url=$2 code
@@ -235,6 +304,59 @@ measure nginx "nginx, static copy of the post" "$POST_PATH" "$STATIC$POST_PATH"
 # The servers must have survived the measurement.
 kill -0 "$GUNICORN_PID" 2>/dev/null || die "gunicorn died during the run"
 kill -0 "$NGINX_PID" 2>/dev/null || die "nginx died during the run"
+stop "$NGINX_PID" nginx
+NGINX_PID=
+stop "$GUNICORN_PID" gunicorn
+GUNICORN_PID=
+
+# --- checkout, on PostgreSQL ---------------------------------------------------------------------
+CHECKOUT_MANIFEST=$RESULTS/checkout.tsv
+: >"$CHECKOUT_MANIFEST"
+checkout_started=$(date +%s)
+LOAD_CHECKOUT=$(cut -d' ' -f1-3 /proc/loadavg)
+checkout_round() { # checkout_round KIND LABEL GUNICORN_ARGS...: serve, then buy with each count
+    local kind=$1 label=$2 clients log
+    shift 2
+    log=$TMP/gunicorn-checkout-$kind.log
+    say "checkout: starting gunicorn ($label) on PostgreSQL $PG_DB"
+    pg_env start_gunicorn "$log" "$@"
+    wait_for "$APP$ORDER_PATH" "$GUNICORN_PID" gunicorn
+    check "checkout-$kind-order" "$APP$ORDER_PATH"
+    local runs=()
+    if [[ $kind == sync && $CHECKOUT_ALONE != 0 ]]; then
+        runs+=("1:$CHECKOUT_ALONE:alone")
+    fi
+    for clients in $CHECKOUT_CLIENTS; do
+        runs+=("$clients:$CHECKOUT_DURATION:load")
+    done
+    local run n duration role out
+    for run in "${runs[@]}"; do
+        IFS=: read -r n duration role <<<"$run"
+        out=$RESULTS/checkout-$kind-$n.json
+        say "checkout ($label): $n clients, warm-up $CHECKOUT_WARMUP s or more, then $duration s"
+        "$PY" bench/checkout.py --base "$APP" --start-path "$ORDER_PATH" --clients "$n" \
+            --warmup "$CHECKOUT_WARMUP" --duration "$duration" --server "$label" --out "$out" ||
+            die "bench/checkout.py failed ($n clients, $label)"
+        printf '%s\t%s\n' "$role" "$out" >>"$CHECKOUT_MANIFEST"
+        kill -0 "$GUNICORN_PID" 2>/dev/null || die "gunicorn died during the checkout run"
+    done
+    # Keep what went wrong (not the whole log: it holds every confirmation email).
+    if grep -qE ' ERROR |\[ERROR\]' "$log"; then
+        first_traceback "$log" >"$RESULTS/checkout-$kind-errors.log"
+        say "gunicorn logged errors ($label); the first: $RESULTS/checkout-$kind-errors.log"
+        head -n 40 "$RESULTS/checkout-$kind-errors.log" >&2
+    fi
+    stop "$GUNICORN_PID" gunicorn
+    GUNICORN_PID=
+}
+checkout_round sync "$WORKERS sync workers"
+if [[ $CHECKOUT_THREADS != 0 ]]; then
+    checkout_round gthread "$WORKERS gthread workers × $CHECKOUT_THREADS threads" \
+        --worker-class gthread --threads "$CHECKOUT_THREADS"
+fi
+# Every purchase a client completed (warm-ups and late ones included) is a paid order.
+PAID_IN_DB=$(pg -d "$PG_DB" -Atc "SELECT count(*) FROM orders_order WHERE status = 'paid'")
+checkout_elapsed=$(($(date +%s) - checkout_started))
 
 # --- report -------------------------------------------------------------------------------------
 mem_total=$(free -g | awk '/^Mem:/ {print $2}')
@@ -255,5 +377,13 @@ cpu_model=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
     --wrk "$("$WRK" --version 2>&1 | head -n1 | awk '{print $1, $2}')" \
     --threads "$THREADS" --connections "$CONNECTIONS" --duration "$DURATION" \
     --warmup "$WARMUP" --workers "$WORKERS" \
+    --checkout "$CHECKOUT_MANIFEST" \
+    --checkout-load-before "$LOAD_CHECKOUT" \
+    --checkout-elapsed "$checkout_elapsed" \
+    --checkout-paid-in-db "$PAID_IN_DB" \
+    --checkout-stock "$CHECKOUT_STOCK" \
+    --checkout-warmup "$CHECKOUT_WARMUP s" \
+    --postgres "PostgreSQL $PG_VERSION" \
+    --pg-db "$PG_DB" \
     --elapsed "$(($(date +%s) - started))"
 say "wrote ${DOC#"$ROOT"/} in $(($(date +%s) - started)) s"

@@ -133,3 +133,11 @@ def minimal_site(db):
 @pytest.fixture
 def demo_blog(db):
     return BlogIndexPage.objects.get(slug="blog")
+
+
+@pytest.fixture
+def demo_after_flush(transactional_db):
+    """Transactional tests (live server, threads) empty the database when they end: put the
+    demo back for the next one."""
+    if not HomePage.objects.exists():
+        seed_demo(quiet=True)

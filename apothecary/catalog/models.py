@@ -130,7 +130,8 @@ class VariantQuerySet(models.QuerySet):
 class Variant(models.Model):
     """A pack of a product that can be bought: its SKU, price and stock."""
 
-    product = models.ForeignKey(ProductPage, on_delete=models.PROTECT, related_name="variants")
+    # Deleting a product page deletes its packs; orders keep their own copies of every line.
+    product = models.ForeignKey(ProductPage, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField("SKU", max_length=64, unique=True)
     name = models.CharField(max_length=120, help_text="e.g. 30 patches / 1 month")
     months = models.PositiveSmallIntegerField(

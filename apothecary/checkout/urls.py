@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "checkout"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.details, name="details"),
+    path("review/", views.review, name="review"),
+    path("place/", views.place, name="place"),
+    path("done/<str:token>/", views.done, name="done"),
+]

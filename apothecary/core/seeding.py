@@ -23,6 +23,14 @@ from apothecary.blog.models import (
     BlogPostReference,
     BlogPostRelatedLink,
 )
+from apothecary.catalog.models import (
+    OrderPage,
+    ProductGalleryImage,
+    ProductIndexPage,
+    ProductPage,
+    Variant,
+)
+from apothecary.checkout.models import DiscountCode, ShippingRate, ShippingZone
 from apothecary.pages.models import FAQPage, HomePage, SiteMapPage, StandardPage
 
 from .drawing import draw_illustration
@@ -98,6 +106,58 @@ def _standard(spec, images) -> StandardPage:
     )
 
 
+def _seed_store(home, faq_page, images, report) -> ProductPage:
+    """The product page with its packs, shipping zones and discount codes."""
+    from .demo import pages, store
+
+    products = _publish(home, _page(ProductIndexPage, pages.PRODUCTS_INDEX), report)
+    spec = store.PRODUCT
+    product = ProductPage(
+        title=spec["title"],
+        slug=spec["slug"],
+        search_description=spec["search_description"],
+        short_description=spec["short_description"],
+        how_to_use=spec["how_to_use"],
+        description=_raw_stream(spec["description"], images),
+        serving_size=spec["serving_size"],
+        supplement_facts=json.dumps(
+            [{"type": "fact", "value": f} for f in spec["supplement_facts"]]
+        ),
+        other_ingredients=spec["other_ingredients"],
+        warnings=spec["warnings"],
+        faq_page=faq_page,
+        show_health_disclaimer=True,
+    )
+    for order, (key, alt) in enumerate(spec["gallery"]):
+        product.gallery_images.add(
+            ProductGalleryImage(image=images[key], alt_text=alt, sort_order=order)
+        )
+    product = _publish(products, product, report)
+    if isinstance(product, ProductPage):
+        for order, variant in enumerate(store.VARIANTS):
+            _, created = Variant.objects.get_or_create(
+                sku=variant["sku"], defaults={**variant, "product": product, "sort_order": order}
+            )
+            if created:
+                report.created.append(f"variant {variant['sku']}")
+    for zone_spec in store.ZONES:
+        if ShippingZone.objects.filter(name=zone_spec["name"]).exists():
+            continue
+        zone = ShippingZone.objects.create(
+            name=zone_spec["name"],
+            countries=zone_spec["countries"],
+            tax_rate=zone_spec["tax_rate"],
+        )
+        for rate in zone_spec["rates"]:
+            ShippingRate.objects.create(zone=zone, **rate)
+        report.created.append(f"zone {zone.name}")
+    for discount in store.DISCOUNTS:
+        if not DiscountCode.objects.filter(code=discount["code"]).exists():
+            DiscountCode.objects.create(**discount)
+            report.created.append(f"discount {discount['code']}")
+    return product
+
+
 def _ensure_root() -> Page:
     """Wagtail's migrations make the locale, the root page and the root collection; a flushed
     database lacks them."""
@@ -132,7 +192,7 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
     root = _ensure_root()
     report = SeedReport()
     progress = tqdm(
-        total=len(posts.IMAGES) + len(posts.POSTS) + len(pages.STANDARD_PAGES) + 6,
+        total=len(posts.IMAGES) + len(posts.POSTS) + len(pages.STANDARD_PAGES) + 4,
         desc="Seeding the demo",
         disable=quiet,
         unit="item",
@@ -177,20 +237,21 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
     site.root_page, site.site_name = home, pages.BRAND["brand_name"]
     site.save()
 
-    products = _publish(home, _page(StandardPage, pages.PRODUCTS_INDEX), report)
-    product = _publish(products, _standard(pages.PRODUCT_PAGE, images), report)
-    progress.update(1)
-
-    by_slug = {}
-    for spec in pages.STANDARD_PAGES:
-        by_slug[spec["slug"]] = _publish(home, _standard(spec, images), report)
-        progress.update(1)
-
     groups = json.dumps([{"type": "group", "value": group} for group in faq.FAQ["groups"]])
     faq_page = _publish(
         home, _page(FAQPage, faq.FAQ, show_health_disclaimer=True, groups=groups), report
     )
+    product = _seed_store(home, faq_page, images, report)
     progress.update(1)
+
+    by_slug = {}
+    for spec in pages.STANDARD_PAGES:
+        if spec["slug"] == "order":
+            page = _page(OrderPage, spec, body=_raw_stream(spec.get("body", []), images))
+        else:
+            page = _standard(spec, images)
+        by_slug[spec["slug"]] = _publish(home, page, report)
+        progress.update(1)
 
     blog = _publish(home, _page(BlogIndexPage, pages.BLOG_INDEX), report)
     post_pages = {}

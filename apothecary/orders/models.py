@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from apothecary.core.money import money_field_kwargs
 
@@ -24,7 +25,8 @@ S = OrderStatus
 # The only allowed moves; order_transition refuses every other.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.PENDING_PAYMENT: frozenset({S.PAID, S.CANCELLED}),
-    S.PAID: frozenset({S.SHIPPED, S.CANCELLED, S.PARTIALLY_REFUNDED, S.REFUNDED}),
+    # A paid order is not "cancelled": it is refunded, and unshipped stock goes back.
+    S.PAID: frozenset({S.SHIPPED, S.PARTIALLY_REFUNDED, S.REFUNDED}),
     S.PARTIALLY_REFUNDED: frozenset({S.SHIPPED, S.DELIVERED, S.PARTIALLY_REFUNDED, S.REFUNDED}),
     S.SHIPPED: frozenset({S.DELIVERED, S.PARTIALLY_REFUNDED, S.REFUNDED}),
     S.DELIVERED: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED}),
@@ -173,3 +175,63 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order.number}: {self.from_status} → {self.to_status}"
+
+
+@register_setting(icon="redirect")
+class ReturnPolicySettings(BaseSiteSetting):
+    return_window_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Days after delivery in which a customer may ask for a return."
+    )
+
+    class Meta:
+        verbose_name = "return policy"
+
+
+class ReturnStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    RECEIVED = "received", "Received"
+    REFUNDED = "refunded", "Refunded"
+
+
+R = ReturnStatus
+RETURN_TRANSITIONS = {
+    R.REQUESTED: frozenset({R.APPROVED, R.REJECTED}),
+    R.APPROVED: frozenset({R.RECEIVED, R.REJECTED}),
+    R.RECEIVED: frozenset({R.REFUNDED}),
+    R.REJECTED: frozenset(),
+    R.REFUNDED: frozenset(),
+}
+RETURNABLE_ORDER_STATUSES = {OrderStatus.DELIVERED, OrderStatus.PARTIALLY_REFUNDED}
+
+
+class ReturnRequest(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="returns")
+    status = models.CharField(
+        max_length=12, choices=ReturnStatus.choices, default=ReturnStatus.REQUESTED, editable=False
+    )
+    reason = models.TextField(max_length=2000)
+    staff_note = models.CharField(max_length=500, blank=True)
+    restocked = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Return of order {self.order.number} ({self.get_status_display()})"
+
+    @property
+    def amount(self):
+        return sum((line.order_line.unit_price * line.quantity for line in self.lines.all()), 0)
+
+
+class ReturnLine(models.Model):
+    request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.quantity} × {self.order_line.sku}"

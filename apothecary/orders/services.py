@@ -43,7 +43,10 @@ class AddressData:
 def _queue_email(order: Order, kind: str) -> None:
     from .emails import send_order_email
 
-    transaction.on_commit(lambda: send_order_email.enqueue(order_id=order.pk, kind=kind))
+    # robust: a mail server that is down must not turn a placed order into an error page.
+    transaction.on_commit(
+        lambda: send_order_email.enqueue(order_id=order.pk, kind=kind), robust=True
+    )
 
 
 def order_transition(
@@ -58,6 +61,11 @@ def order_transition(
                 f"Order {locked.number} cannot go from {locked.get_status_display()} "
                 f"to {OrderStatus(to).label}."
             )
+        if to == OrderStatus.SHIPPED and locked.shipped_at is not None:
+            raise InvalidTransition(f"Order {locked.number} has already been shipped.")
+        if to == OrderStatus.DELIVERED and (locked.shipped_at is None or locked.delivered_at):
+            raise InvalidTransition(f"Order {locked.number} must be shipped, and not yet "
+                                    "delivered, to be marked delivered.")
         from_status = locked.status
         locked.status = to
         now = timezone.now()
@@ -80,8 +88,8 @@ def order_transition(
             actor_label=actor_label,
             message=message[:500],
         )
-        if to == OrderStatus.CANCELLED:
-            _release_order_stock(locked)
+        if to == OrderStatus.CANCELLED or (to == OrderStatus.REFUNDED and not locked.shipped_at):
+            _release_order_stock(locked)  # nothing left the warehouse: the units are back
         email = {
             OrderStatus.PAID: "paid",
             OrderStatus.SHIPPED: "shipped",

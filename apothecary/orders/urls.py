@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "orders"
-urlpatterns: list = []
+urlpatterns = [
+    path("orders/lookup/", views.lookup, name="lookup"),
+    path("account/", views.account, name="account"),
+    path("orders/<str:token>/return/", views.return_request, name="return_request"),
+]

@@ -5,3 +5,13 @@ class PaymentsConfig(AppConfig):
     name = "apothecary.payments"
     label = "payments"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from payments.signals import status_changed
+
+        from .models import Payment
+        from .receivers import payment_status_changed
+
+        status_changed.connect(
+            payment_status_changed, sender=Payment, dispatch_uid="payments.apply_status"
+        )

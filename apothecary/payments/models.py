@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from payments import PurchasedItem
+from payments import PaymentStatus, PurchasedItem
 from payments.models import BasePayment
+
+# Statuses of a payment still in progress: the shopper may complete it.
+OPEN_STATUSES = (PaymentStatus.WAITING, PaymentStatus.INPUT)
 
 
 class Payment(BasePayment):
@@ -12,16 +15,30 @@ class Payment(BasePayment):
 
     class Meta:
         ordering = ["-created", "-pk"]
+        constraints = [
+            # Webhooks find a payment by its token (Stripe's client_reference_id).
+            models.UniqueConstraint(fields=["token"], name="payment_token_unique"),
+            # An order has at most one payment in progress; payment_start reuses it.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="payment_one_open_per_order",
+            ),
+        ]
 
     def _absolute(self, path: str) -> str:
         scheme = "https" if settings.PAYMENT_USES_SSL else "http"
         return f"{scheme}://{settings.PAYMENT_HOST}{path}"
 
     def get_failure_url(self) -> str:
-        return self._absolute(reverse("checkout:pay", args=[self.order.token]))
+        return self._absolute(reverse("payments:pay", args=[self.order.token]))
 
     def get_success_url(self) -> str:
         return self._absolute(reverse("checkout:done", args=[self.order.token]))
+
+    def get_process_url(self) -> str:
+        # The library reverses an unnamespaced "process_payment"; ours lives under payments:.
+        return reverse("payments:process_payment", kwargs={"token": self.token})
 
     def get_purchased_items(self):
         for line in self.order.lines.all():

@@ -46,10 +46,5 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def demo_content(transactional_db):
+def _demo(demo_after_flush):
     """Browser tests flush the database after each test; put the demo back before each."""
-    from apothecary.core.seeding import seed_demo
-    from apothecary.pages.models import HomePage
-
-    if not HomePage.objects.exists():
-        seed_demo(quiet=True)

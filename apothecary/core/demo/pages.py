@@ -648,8 +648,8 @@ STANDARD_PAGES = [
                 {
                     "tone": "info",
                     "title": "Reviews will appear here",
-                    "text": "<p>Online ordering is opening soon, and the first reviews will be "
-                    "published here once customers have had time to try their patches. "
+                    "text": "<p>The first reviews will be published here once customers have "
+                    "had time to try their patches. "
                     "Everyone’s experience with a supplement differs, and a review is one "
                     "person’s opinion, not medical advice.</p>",
                 },
@@ -737,8 +737,8 @@ STANDARD_PAGES = [
         "slug": "order",
         "title": "Order",
         "intro": (
-            "B12 Patch comes in three pack sizes. Online ordering opens soon; here is what each "
-            "pack contains."
+            "B12 Patch comes in three pack sizes. Choose one below and add it to your cart; "
+            "bigger packs cost less per month."
         ),
         "search_description": (
             "Order B12 Patch in packs of 30, 90 or 180 patches: one, three or six months of "
@@ -779,19 +779,19 @@ STANDARD_PAGES = [
                 "open them, and every box is marked with a batch number and a best-before "
                 "date.</p>",
             ),
-            ("heading", {"text": "Online ordering opens soon", "level": "h2"}),
+            ("heading", {"text": "How ordering works", "level": "h2"}),
             (
                 "paragraph",
-                "<p>We are putting the finishing touches to our checkout. When it opens, you "
-                "will be able to order here with a card or PayPal, track your parcel, and "
-                "return any pack within 30 days under our Shipping &amp; Return Policy. To be "
-                "told the day ordering opens, email hello@b12patch.example with the subject "
-                "“Notify me”; we will send one message and nothing else.</p>",
+                "<p>Add a pack to your cart above, check out as a guest or with an account, and "
+                "pay on our payment provider’s secure page: we never see your card number. "
+                "You get a confirmation email straight away and another with a tracking link "
+                "when your parcel leaves us. Any unopened pack can be returned within 30 days "
+                "of delivery under our Shipping &amp; Return Policy.</p>",
             ),
             ("heading", {"text": "Payment and delivery", "level": "h2"}),
             (
                 "paragraph",
-                "<p>Prices will be shown in US dollars, with shipping and any sales tax added "
+                "<p>Prices are in US dollars, with shipping and any sales tax added "
                 "at checkout before you confirm. Orders placed before noon Eastern Time on a "
                 "business day normally leave the same day, and standard delivery within the "
                 "United States takes 3 to 7 business days. We also ship to Canada and many "

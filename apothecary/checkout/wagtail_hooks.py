@@ -1,0 +1,95 @@
+"""Shipping zones (with their rates inline) and discount codes in the Wagtail admin, in the
+"Store" menu (registered in apothecary/catalog/wagtail_hooks.py)."""
+
+from django.db.models import Count
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
+from apothecary.core.money import store_currency
+
+from .models import DiscountCode, ShippingZone
+
+
+class ShippingZoneIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(rate_count=Count("rates"))
+
+
+class ShippingZoneViewSet(ModelViewSet):
+    """Edited with the model's panels: name, countries, tax rate and the rates inline."""
+
+    model = ShippingZone
+    name = "shipping-zones"
+    icon = "globe"
+    menu_label = "Shipping zones"
+    menu_order = 300
+    menu_hook = STORE_MENU_HOOK
+    index_view_class = ShippingZoneIndexView
+    list_display = [
+        "name",
+        "countries",
+        Column("tax_rate", label="Tax (%)", sort_key="tax_rate"),
+        Column("rate_count", label="Rates"),
+        BooleanColumn("active", label="Active", sort_key="active"),
+    ]
+    list_filter = ["active"]
+    search_fields = ["name", "countries"]
+    search_backend_name = None
+    copy_view_enabled = False
+    add_to_reference_index = False
+
+
+def discount_value_display(code: DiscountCode) -> str:
+    if code.kind == DiscountCode.PERCENT:
+        return f"{code.value.normalize():f}%"
+    return f"{code.value} {store_currency()}"
+
+
+def discount_uses_display(code: DiscountCode) -> str:
+    limit = "no limit" if code.usage_limit is None else code.usage_limit
+    return f"{code.times_used} / {limit}"
+
+
+class DiscountCodeViewSet(ModelViewSet):
+    model = DiscountCode
+    name = "discount-codes"
+    icon = "pick"
+    menu_label = "Discount codes"
+    menu_order = 400
+    menu_hook = STORE_MENU_HOOK
+    list_display = [
+        "code",
+        "kind",
+        Column("value", label="Value", accessor=discount_value_display, sort_key="value"),
+        Column(
+            "times_used",
+            label="Used / limit",
+            accessor=discount_uses_display,
+            sort_key="times_used",
+        ),
+        DateColumn("starts_at", label="Starts", sort_key="starts_at"),
+        DateColumn("ends_at", label="Ends", sort_key="ends_at"),
+        BooleanColumn("active", label="Active", sort_key="active"),
+    ]
+    list_filter = ["kind", "active"]
+    search_fields = ["code"]
+    search_backend_name = None
+    copy_view_enabled = False
+    add_to_reference_index = False
+    panels = [
+        FieldRowPanel([FieldPanel("code"), FieldPanel("active")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("value"), FieldPanel("min_subtotal")]),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        MultiFieldPanel(
+            [FieldPanel("usage_limit"), FieldPanel("per_email_limit")], heading="Limits"
+        ),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_checkout_viewsets():
+    return [ShippingZoneViewSet(), DiscountCodeViewSet()]

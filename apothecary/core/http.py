@@ -1,0 +1,64 @@
+"""Small HTTP guards shared by views."""
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponseForbidden
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _origin_of(url: str) -> str | None:
+    """'scheme://host[:port]' of an absolute http(s) address, lower-cased; None otherwise
+    (the literal 'null' a sandboxed frame or a privacy setting sends included)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _trusted(origin: str, request) -> bool:
+    if origin == f"{request.scheme}://{request.get_host()}".lower():
+        return True
+    for trusted in settings.CSRF_TRUSTED_ORIGINS:
+        scheme, _, host = trusted.lower().partition("://")
+        wanted_scheme, _, wanted_host = origin.partition("://")
+        if scheme != wanted_scheme:
+            continue
+        if host == wanted_host or (host.startswith("*.") and wanted_host.endswith(host[1:])):
+            return True
+    return False
+
+
+def is_foreign_origin(request) -> bool:
+    """True when the request's Origin header (or, lacking one, its Referer) names another site.
+    A request with neither (curl, an old browser with referrers off) is not foreign."""
+    header = request.headers.get("Origin")
+    if header is None:
+        header = request.headers.get("Referer")
+        if not header:
+            return False
+    origin = _origin_of(header)
+    return origin is None or not _trusted(origin, request)
+
+
+def same_origin_only(view):
+    """Refuse (403) a POST, PUT, PATCH or DELETE sent from another site's page.
+
+    For forms on cached public pages, which cannot carry a CSRF token: apply it together with
+    `csrf_exempt`, so that the request is still checked, by the browser's Origin/Referer."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method in UNSAFE_METHODS and is_foreign_origin(request):
+            return HttpResponseForbidden(
+                "This form can only be sent from this site's own pages.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,319 @@
+"""Orders in the Wagtail admin ("Store" menu): a filtered, searchable list with a CSV export,
+the detail page with its actions, the packing slip, and the sales panel on the dashboard.
+
+Orders are never added or edited through a model form: the viewset has no add, edit, copy or
+delete view; every change goes through the actions of the detail page (admin_views)."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
+from django.db.models.functions import TruncDate
+from django.urls import path, re_path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from wagtail import hooks
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, StatusTagColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
+from wagtail.permissions import policy_registry
+
+from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
+from apothecary.checkout.geography import country_name
+from apothecary.core.money import ZERO, money_field_kwargs, quantize, store_currency
+
+from .admin_views import OrderActionView, OrderDetailView, OrderPackingSlipView
+from .models import NUMBER_ALPHABET, Order, OrderStatus
+
+# A value a spreadsheet would run as a formula starts with one of these (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class OrderFilterSet(WagtailFilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        choices=OrderStatus.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+    )
+    created_at = django_filters.DateFromToRangeFilter(
+        label="Placed between", widget=DateRangePickerWidget
+    )
+    shipping_country = django_filters.ChoiceFilter(
+        label="Ship to country", choices=[], empty_label="All"
+    )
+
+    class Meta:
+        model = Order
+        fields = ["status", "created_at", "shipping_country"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = Order.objects.order_by().values_list("shipping_country", flat=True).distinct()
+        self.filters["shipping_country"].extra["choices"] = sorted(
+            ((code, f"{country_name(code)} ({code})") for code in codes), key=lambda c: c[1]
+        )
+
+
+def customer_display(order: Order) -> str:
+    return f"{order.shipping_name} ({order.email})"
+
+
+def placed_display(order: Order) -> str:
+    return timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M")
+
+
+def total_display(order: Order) -> str:
+    return f"{order.total} {order.currency}"
+
+
+class OrderIndexView(IndexView):
+    any_permission_required = ["change", "view"]
+    packing_slip_url_name = None
+
+    def get_inspect_url(self, instance):
+        if self.inspect_url_name and self.user_has_any_permission({"change", "view"}):
+            return reverse(self.inspect_url_name, args=[instance.number])
+
+    def get_list_more_buttons(self, instance):
+        if not self.inspect_url_name:
+            return []
+        return [
+            Button("Open", url=self.get_inspect_url(instance), icon_name="view"),
+            Button(
+                "Packing slip",
+                url=reverse(self.packing_slip_url_name, args=[instance.number]),
+                icon_name="doc-full",
+                attrs={"target": "_blank", "rel": "noopener"},
+            ),
+        ]
+
+    def preprocess_field_value(self, field, value, export_format):
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).isoformat(timespec="seconds")
+        value = super().preprocess_field_value(field, value, export_format)
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            return "'" + value
+        return value
+
+
+class OrderViewSet(ModelViewSet):
+    model = Order
+    name = "store_orders"  # the namespace; "orders" is the shop's own
+    url_prefix = "orders"
+    icon = "clipboard-list"
+    menu_label = "Orders"
+    menu_order = 100
+    menu_hook = STORE_MENU_HOOK
+    index_view_class = OrderIndexView
+    inspect_view_enabled = True
+    inspect_view_class = OrderDetailView
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_per_page = 50
+    list_display = [
+        "number",
+        Column("created_at", label="Placed", accessor=placed_display, sort_key="created_at"),
+        Column("shipping_name", label="Customer", accessor=customer_display),
+        Column(
+            "shipping_country",
+            label="Country",
+            accessor=lambda order: country_name(order.shipping_country),
+            sort_key="shipping_country",
+        ),
+        Column("total", label="Total", accessor=total_display, sort_key="total"),
+        StatusTagColumn(
+            "get_status_display",
+            label="Status",
+            sort_key="status",
+            primary=lambda order: order.status == OrderStatus.PAID,  # waiting to be shipped
+        ),
+    ]
+    filterset_class = OrderFilterSet
+    search_fields = ["number", "email", "shipping_name"]
+    search_backend_name = None
+    list_export = [
+        "number",
+        "created_at",
+        "get_status_display",
+        "email",
+        "shipping_name",
+        "shipping_city",
+        "shipping_country",
+        "shipping_method",
+        "currency",
+        "subtotal",
+        "discount_code",
+        "discount_amount",
+        "shipping_amount",
+        "tax_amount",
+        "total",
+        "refunded_amount",
+        "carrier",
+        "tracking_number",
+    ]
+    export_headings = {
+        "number": "Order",
+        "created_at": "Placed",
+        "get_status_display": "Status",
+        "shipping_name": "Name",
+        "shipping_city": "City",
+        "shipping_country": "Country",
+    }
+    export_filename = "orders"
+
+    def get_common_view_kwargs(self, **kwargs):
+        # No generic add/edit/copy/delete/history/usage views: orders change only by actions.
+        return super().get_common_view_kwargs(
+            **{
+                "add_url_name": None,
+                "edit_url_name": None,
+                "delete_url_name": None,
+                "history_url_name": None,
+                "usage_url_name": None,
+                "action_url_name": self.get_url_name("action"),
+                "packing_slip_url_name": self.get_url_name("packing_slip"),
+                **kwargs,
+            }
+        )
+
+    def get_permissions_to_register(self):
+        return (
+            super()
+            .get_permissions_to_register()
+            .filter(codename__in=["change_order", "view_order"])
+        )
+
+    @property
+    def action_view(self):
+        return self.construct_view(OrderActionView, **self.get_inspect_view_kwargs())
+
+    @property
+    def packing_slip_view(self):
+        return self.construct_view(OrderPackingSlipView)
+
+    def get_urlpatterns(self):
+        number = f"(?P<number>[{NUMBER_ALPHABET}]+)"
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            re_path(rf"^{number}/$", self.inspect_view, name="inspect"),
+            re_path(rf"^{number}/packing-slip/$", self.packing_slip_view, name="packing_slip"),
+            re_path(rf"^{number}/(?P<action>[a-z]+)/$", self.action_view, name="action"),
+        ]
+
+    @property
+    def url_finder_class(self):
+        inspect_url_name = self.get_url_name("inspect")
+
+        class OrderAdminURLFinder(ModelAdminURLFinder):
+            def construct_edit_url(self, instance):
+                return reverse(inspect_url_name, args=[instance.number])
+
+        return OrderAdminURLFinder
+
+
+@hooks.register("register_admin_viewset")
+def register_order_viewset():
+    return OrderViewSet()
+
+
+# The dashboard: orders and revenue of the last 30 days.
+
+REVENUE_STATUSES = (
+    OrderStatus.PAID,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.PARTIALLY_REFUNDED,
+)
+
+
+@dataclass
+class SalesDay:
+    day: datetime.date
+    orders: int
+    revenue: Decimal
+
+
+def sales_by_day(*, days: int = 30, today: datetime.date | None = None) -> list[SalesDay]:
+    """Orders paid on each of the last `days` days (today included, in the site's time zone)
+    that still count as sales, and their revenue: totals minus what was refunded."""
+    today = today or timezone.localdate()
+    first = today - datetime.timedelta(days=days - 1)
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    rows = (
+        Order.objects.filter(status__in=REVENUE_STATUSES, paid_at__gte=start)
+        .annotate(day=TruncDate("paid_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(
+            orders=Count("pk"),
+            revenue=Sum(
+                ExpressionWrapper(
+                    F("total") - F("refunded_amount"),
+                    output_field=DecimalField(**money_field_kwargs()),
+                )
+            ),
+        )
+        .order_by("day")
+    )
+    by_day = {row["day"]: row for row in rows}
+    result = []
+    for n in range(days):
+        day = first + datetime.timedelta(days=n)
+        row = by_day.get(day, {})
+        result.append(SalesDay(day, row.get("orders", 0), quantize(row.get("revenue") or ZERO)))
+    return result
+
+
+class SalesPanel(Component):
+    """Two totals and a bar chart of revenue by day, drawn here as inline SVG (no script)."""
+
+    name = "store_sales"
+    order = 50
+    template_name = "orders/admin/sales_panel.html"
+    width, height, gap = 600, 140, 4
+
+    def __init__(self, request):
+        self.request = request
+
+    @cached_property
+    def days(self) -> list[SalesDay]:
+        return sales_by_day()
+
+    def bars(self):
+        step = self.width / len(self.days)
+        peak = max((d.revenue for d in self.days), default=ZERO) or Decimal(1)
+        for n, day in enumerate(self.days):
+            height = float(day.revenue / peak) * (self.height - 20)
+            yield {
+                "x": round(n * step + self.gap / 2, 1),
+                "y": round(self.height - height, 1),
+                "width": round(step - self.gap, 1),
+                "height": round(height, 1),
+                "day": day,
+            }
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "days": self.days,
+            "first_day": self.days[0].day,
+            "last_day": self.days[-1].day,
+            "bars": list(self.bars()),
+            "width": self.width,
+            "height": self.height,
+            "order_count": sum(d.orders for d in self.days),
+            "revenue": sum((d.revenue for d in self.days), ZERO),
+            "currency": store_currency(),
+            "orders_url": reverse("store_orders:index"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_sales_panel(request, panels):
+    policy = policy_registry.get_by_type(Order)
+    if policy.user_has_any_permission(request.user, ["change", "view"]):
+        panels.append(SalesPanel(request))

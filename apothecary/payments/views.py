@@ -1,0 +1,139 @@
+"""The pay page, django-payments' callback, and Stripe's webhook. Thin: the writes are in
+services."""
+
+import json
+import logging
+from urllib.error import URLError
+
+import stripe
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from payments import PaymentError, PaymentStatus, RedirectNeeded
+from payments.core import provider_factory
+from payments.dummy.forms import DummyForm
+from payments.stripe.providers import StripeProviderV3
+from payments.urls import process_data
+
+from apothecary.orders.models import Order, OrderStatus
+
+from .forms import present_provider_form
+from .models import Payment
+from .services import OrderNotPayable, payment_form, payment_start, stripe_event_apply
+
+logger = logging.getLogger(__name__)
+
+FAILED_STATUSES = (PaymentStatus.REJECTED, PaymentStatus.ERROR)
+
+
+def _closed(request: HttpRequest, order: Order) -> HttpResponse:
+    return render(request, "payments/closed.html", {"order": order}, status=409)
+
+
+@require_http_methods(["GET", "POST"])
+def pay(request: HttpRequest, order_token: str) -> HttpResponse:
+    """The order's summary and the provider's form; the form posts back here."""
+    order = get_object_or_404(Order, token=order_token)
+    if order.status == OrderStatus.CANCELLED:
+        return _closed(request, order)
+    if not order.is_payable:
+        return redirect(order.get_absolute_url())
+    last = order.payments.first()
+    try:
+        payment = payment_start(order=order)
+    except OrderNotPayable:  # paid or cancelled since the lines above: show which
+        return redirect(request.path)
+    context = {
+        "order": order,
+        "lines": order.lines.all(),
+        "declined": last is not None and last.status in FAILED_STATUSES,
+        "form": None,
+        "provider_error": "",
+    }
+    data = request.POST if request.method == "POST" else None
+    try:
+        form = payment_form(payment=payment, data=data)
+    except RedirectNeeded as target:
+        return redirect(str(target))
+    except (PaymentError, URLError) as error:
+        logger.warning("payment %s of order %s failed: %s", payment.pk, order.number, error)
+        context["provider_error"] = (
+            "The payment provider could not take the payment just now. Nothing was charged; "
+            "please try again in a moment."
+        )
+        return render(request, "payments/pay.html", context, status=502)
+    present_provider_form(form)
+    context["form"] = form
+    context["posts_here"] = not form.action
+    context["test_mode"] = isinstance(form, DummyForm)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "payments/pay.html", context, status=status)
+
+
+@csrf_exempt
+def process(request: HttpRequest, token) -> HttpResponse:
+    """django-payments' callback for providers that send the shopper (or their server) back
+    to a per-payment URL. Stripe events go to stripe_webhook instead: they must be applied
+    once each, which the library's view does not do."""
+    payment = get_object_or_404(Payment, token=str(token))
+    try:
+        provider = provider_factory(payment.variant, payment)
+    except ValueError as error:
+        raise Http404("No such payment.") from error
+    if isinstance(provider, StripeProviderV3):
+        raise Http404("Stripe events are received at the Stripe webhook.")
+    try:
+        return process_data(request, str(token), provider)
+    except PaymentError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+
+
+class BadWebhook(Exception):
+    pass
+
+
+def _verified_stripe_event(request: HttpRequest) -> dict:
+    """The event Stripe signed, as plain data; BadWebhook when it is not one."""
+    signature = request.headers.get("Stripe-Signature", "")
+    if not signature:
+        raise BadWebhook("Missing Stripe-Signature header.")
+    try:
+        # What Webhook.construct_event checks, without its parsing, which fails with an
+        # AttributeError on a signed body that is JSON but not an object.
+        stripe.WebhookSignature.verify_header(
+            request.body,
+            signature,
+            settings.STRIPE_WEBHOOK_SECRET,
+            tolerance=stripe.Webhook.DEFAULT_TOLERANCE,
+        )
+        event = json.loads(request.body)
+    except stripe.SignatureVerificationError as error:
+        raise BadWebhook("Invalid signature.") from error
+    except ValueError as error:  # not JSON, not UTF-8, or not an event
+        raise BadWebhook("Invalid payload.") from error
+    data = event.get("data") if isinstance(event, dict) else None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("object"), dict)
+        or not isinstance(event.get("id"), str)
+    ):
+        raise BadWebhook("Invalid payload: not a Stripe event.")
+    return event
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    if not settings.STRIPE_WEBHOOK_SECRET:
+        logger.error("a Stripe webhook arrived but STRIPE_WEBHOOK_SECRET is not set")
+        return JsonResponse({"error": "Stripe webhooks are not configured."}, status=503)
+    try:
+        event = _verified_stripe_event(request)
+    except BadWebhook as error:
+        logger.warning("stripe webhook refused: %s", error)
+        return JsonResponse({"error": str(error)}, status=400)
+    result = stripe_event_apply(event=event)
+    logger.info("stripe event %s (%s): %s", event["id"], event.get("type"), result)
+    return JsonResponse({"status": result})
