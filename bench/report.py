@@ -304,7 +304,7 @@ def checkout_section(runs: list[Checkout], args) -> list[str]:
     alone = next((r for r in runs if r.role == "alone"), None)
     first = loads[0]
     warmups = sorted(r.warmup_s for r in loads)
-    threads = sorted({r.server for r in loads})
+    threads = list(dict.fromkeys(r.server for r in loads))
     lines = [
         "## Checkout",
         "",
@@ -331,13 +331,18 @@ def checkout_section(runs: list[Checkout], args) -> list[str]:
         "provider's form with “The payment succeeds” → GET `/checkout/done/<token>/`, which "
         "must say “Status: Paid.” Only the HTML documents are requested (no static files, no "
         "`/cart/count/` call from the script), each on a new connection.",
-        f"- **Timing**: all shoppers start together; the warm-up lasts at least "
-        f"{args.checkout_warmup} and until every shopper has completed one purchase (here "
-        f"{warmups[0]:g}–{warmups[-1]:g} s), then the measurement runs {first.duration_s:g} s. "
-        "Purchases whose confirmation arrives within it are counted; orders/s is their count "
-        "÷ the duration, p50 and p99 are those of a whole purchase (first request to "
-        "confirmation), failures are any unexpected status code, redirect or page during "
-        "the measurement (a failing shopper starts again with new cookies).",
+        "- **Timing**: before each run one shopper buys twice alone (the flow must work, or "
+        "the run stops). Then all shoppers start together, each first viewing the order page "
+        f"0 to {first.requests_per_order - 1} times (spread evenly over them) so that they are "
+        "at different steps of a purchase: otherwise the server's queue, serving them in turn, "
+        "keeps them in lockstep and their orders all complete at once. The warm-up lasts "
+        f"until all have done that, at least {args.checkout_warmup} (here "
+        f"{warmups[0]:g}–{warmups[-1]:g} s); then the measurement runs "
+        f"{first.duration_s:g} s. Purchases whose confirmation arrives within it are counted "
+        "(orders placed); orders/s is their count ÷ the duration; p50 and p99 are those of a "
+        "whole purchase, first request to confirmation; failures are the unexpected status "
+        "codes, redirects or pages during the measurement (a failing shopper starts again "
+        "with new cookies). Purchases still under way at the end are dropped.",
         "",
         "| gunicorn | clients | orders placed | orders/s | p50 ms | p99 ms | failures |",
         "|---|--:|--:|--:|--:|--:|--:|",
@@ -350,8 +355,8 @@ def checkout_section(runs: list[Checkout], args) -> list[str]:
     lines.append("")
     if alone is not None:
         lines.append(
-            f"One shopper alone first ({alone.server}, {alone.duration_s:g} s after its "
-            f"warm-up): {alone.orders} purchases, median {ms(alone.p50_ms)} ms each, "
+            f"One shopper alone first ({alone.server}, {alone.duration_s:g} s after its two "
+            f"warm-up purchases): {alone.orders} purchases, median {ms(alone.p50_ms)} ms each, "
             f"{fmt(alone.orders_per_s)} orders/s."
         )
         lines.append("")

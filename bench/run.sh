@@ -324,18 +324,20 @@ checkout_round() { # checkout_round KIND LABEL GUNICORN_ARGS...: serve, then buy
     check "checkout-$kind-order" "$APP$ORDER_PATH"
     local runs=()
     if [[ $kind == sync && $CHECKOUT_ALONE != 0 ]]; then
-        runs+=("1:$CHECKOUT_ALONE:alone")
+        runs+=("1:$CHECKOUT_ALONE:alone") # its two probe purchases are the warm-up
     fi
     for clients in $CHECKOUT_CLIENTS; do
         runs+=("$clients:$CHECKOUT_DURATION:load")
     done
-    local run n duration role out
+    local run n duration role out warmup
     for run in "${runs[@]}"; do
         IFS=: read -r n duration role <<<"$run"
         out=$RESULTS/checkout-$kind-$n.json
-        say "checkout ($label): $n clients, warm-up $CHECKOUT_WARMUP s or more, then $duration s"
+        warmup=$CHECKOUT_WARMUP
+        [[ $role == alone ]] && warmup=0
+        say "checkout ($label): $n clients, warm-up $warmup s or more, then $duration s"
         "$PY" bench/checkout.py --base "$APP" --start-path "$ORDER_PATH" --clients "$n" \
-            --warmup "$CHECKOUT_WARMUP" --duration "$duration" --server "$label" --out "$out" ||
+            --warmup "$warmup" --duration "$duration" --server "$label" --out "$out" ||
             die "bench/checkout.py failed ($n clients, $label)"
         printf '%s\t%s\n' "$role" "$out" >>"$CHECKOUT_MANIFEST"
         kill -0 "$GUNICORN_PID" 2>/dev/null || die "gunicorn died during the checkout run"

@@ -9,13 +9,13 @@ _body = dict(enumerate(PRODUCT_PAGE["body"]))
 
 PRODUCT = {
     "slug": PRODUCT_PAGE["slug"],
-    "title": PRODUCT_PAGE["title"],
+    "title": "B12 Patch",
     "search_description": PRODUCT_PAGE.get("search_description", ""),
     "short_description": (
         "A daily vitamin B12 supplement in a thin patch you wear on your skin: 1,000 mcg of "
         "methylcobalamin per patch, one patch a day."
     ),
-    "description": [_body[0], _body[1], _body[2], _body[11], _body[12], _body[13]],
+    "description": [_body[0], _body[1], _body[11], _body[12], _body[13]],
     "how_to_use": "<ol>"
     + "".join(f"<li>{item}</li>" for item in _body[7][1]["items"])
     + "</ol>"
