@@ -158,6 +158,7 @@ class Shopper:
         self.window = window
         self.cookies: dict[str, str] = {}
         self.bought = 0
+        self.paid_unconfirmed = False  # paid, but the confirmation page not seen yet
         self.step_ms: dict[str, list[tuple[float, float]]] = {step: [] for step in STEPS}
 
     def time_up(self) -> bool:
@@ -302,11 +303,13 @@ class Shopper:
         data["status"] = "confirmed"  # "The payment succeeds"
         url = self.action(form, pay)
         response, _ = self.request(STEPS[8], "POST", url, list(data.items()), expect=302)
+        self.paid_unconfirmed = True
         done = self.redirect_path(STEPS[8], response, url, f"/checkout/done/{token}/")
 
         _, html = self.request(STEPS[9], "GET", done, expect=200)
         if PAID_MARK not in html:
             raise Failure(STEPS[9], 200, f"the confirmation lacks {PAID_MARK!r}", html[:BODY_KEPT])
+        self.paid_unconfirmed = False
 
 
 def client(index, base, start_path, offset, window, ready, queue):
@@ -315,6 +318,7 @@ def client(index, base, start_path, offset, window, ready, queue):
     until the parent sets them; `ready` counts the clients done with their offset."""
     shopper = Shopper(base, index, window)
     purchases, failures = [], []
+    paid_unconfirmed = 0  # purchases paid but dropped or failed before their confirmation
     for _ in range(offset):
         try:
             shopper.request(OFFSET_STEP, "GET", start_path, expect=200)
@@ -324,11 +328,14 @@ def client(index, base, start_path, offset, window, ready, queue):
         ready.value += 1
     while not shopper.time_up():
         started = time.monotonic()
+        shopper.paid_unconfirmed = False
         try:
             shopper.buy(start_path)
         except Abandoned:
+            paid_unconfirmed += shopper.paid_unconfirmed
             break
         except Failure as failure:
+            paid_unconfirmed += shopper.paid_unconfirmed
             record = {"at": time.monotonic(), "step": failure.step, "status": failure.status}
             if len(failures) < KEPT_FAILURES:
                 record.update(detail=failure.detail, body=failure.body)
@@ -352,7 +359,13 @@ def client(index, base, start_path, offset, window, ready, queue):
         purchases.append((started, time.monotonic()))
         shopper.bought += 1
     queue.put(
-        {"index": index, "purchases": purchases, "failures": failures, "steps": shopper.step_ms}
+        {
+            "index": index,
+            "purchases": purchases,
+            "failures": failures,
+            "steps": shopper.step_ms,
+            "paid_unconfirmed": paid_unconfirmed,
+        }
     )
 
 
@@ -477,6 +490,8 @@ def run(args) -> dict:
         "failure_samples": samples,
         # Every purchase completed, so every paid order: the probe's two and the clients'.
         "orders_all": 2 + sum(len(r["purchases"]) for r in records),
+        # Paid too, but dropped at the end (or failed) before the confirmation page.
+        "paid_unconfirmed": sum(r["paid_unconfirmed"] for r in records),
         "step_median_ms": steps,
         # When each counted purchase ended, in seconds into the measurement: bursts show here.
         "ended_at_s": sorted(round(f - start, 2) for _, f in in_window),

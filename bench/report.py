@@ -413,11 +413,11 @@ def checkout_reading(runs: list[Checkout], pages: list[Result], args) -> list[st
         return ["No purchase completed during the checkout measurements: see the failures."]
     busy = args.workers / top.orders_per_s * 1000
     text = (
-        f"The checkout peaks at {fmt(top.orders_per_s)} orders per second ({top.server}, "
-        f"{top.clients} shoppers), that is {fmt(top.orders_per_s * top.requests_per_order)} "
+        f"On {top.server} the checkout reaches {fmt(top.orders_per_s)} orders per second at "
+        f"best ({top.clients} shoppers), that is {fmt(top.orders_per_s * top.requests_per_order)} "
         f"requests per second of a purchase's {top.requests_per_order}, against "
         f"{fmt(min(r.rps for r in pages))}–{fmt(max(r.rps for r in pages))} for a single page "
-        "hit again and again."
+        "hit again and again (on SQLite)."
     )
     if alone is not None and alone.p50_ms:
         heaviest = max(alone.step_median_ms.items(), key=lambda kv: kv[1], default=None)
@@ -491,42 +491,53 @@ def checkout_reading(runs: list[Checkout], pages: list[Result], args) -> list[st
                 )
                 + "."
             )
+            cpu = (
+                "the work is mostly Python on the CPU, and the threads of a worker share its "
+                f"interpreter lock and the machine's {args.cpus} CPUs"
+            )
             if all(abs(d) <= 0.1 for d in diffs):
+                text += f" About the same: {cpu}; they overlap only the waits for PostgreSQL."
+            elif all(d > 0.1 for d in diffs):
                 text += (
-                    " About the same: the work is Python on the CPU, and the threads of a "
-                    "worker share its interpreter lock and the machine's "
-                    f"{args.cpus} CPUs; they overlap only the waits for PostgreSQL."
-                )
-            elif all(d > 0 for d in diffs):
-                text += (
-                    " Threads help: while one waits for PostgreSQL (its queries, locks and "
+                    " Threads help: while one waits for PostgreSQL (its queries, row locks and "
                     "commits) another thread of the same worker runs."
+                )
+            elif all(d < -0.1 for d in diffs):
+                text += (
+                    f" Threads do not help here: {cpu}, and more requests at once only "
+                    "contend for them."
                 )
             else:
                 text += (
-                    " Threads do not help here: the work is Python on the CPU, and more "
-                    "requests at once only contend for the interpreter lock and the "
-                    f"{args.cpus} CPUs."
+                    " The differences go both ways, so threads have no clear effect here: "
+                    f"{cpu}, and they can only overlap the waits for PostgreSQL."
                 )
             out.append(text)
 
     failures = sum(r.failures for r in runs)
-    completed = sum(r.orders_all for r in runs if "orders_all" in r.data)
+    completed = sum(r.data.get("orders_all", 0) for r in runs)
+    unconfirmed = sum(r.data.get("paid_unconfirmed", 0) for r in runs)
     paid = int(args.checkout_paid_in_db)
     text = (
         "No purchase failed."
         if failures == 0
         else f"{failures} purchases failed during the measurements (see above)."
     )
-    if paid == completed:
+    counted = f"{completed:,} purchases the shoppers completed" + (
+        f" and {unconfirmed} they paid for but dropped before the confirmation page, when the "
+        "time was up"
+        if unconfirmed
+        else ""
+    )
+    if paid == completed + unconfirmed:
         text += (
-            f" Afterwards PostgreSQL holds {paid:,} paid orders, exactly the purchases the "
-            "shoppers completed (warm-ups and the ones after the measurements included)."
+            f" Afterwards PostgreSQL holds {paid:,} paid orders: exactly the {counted} "
+            "(warm-ups and probes included)."
         )
     else:
         text += (
-            f" Afterwards PostgreSQL holds {paid:,} paid orders while the shoppers completed "
-            f"{completed:,} purchases: they should match."
+            f" Afterwards PostgreSQL holds {paid:,} paid orders, but the shoppers count "
+            f"{completed + unconfirmed:,} (the {counted}): they should match."
         )
     load = float(args.checkout_load_before.split()[0])
     text += f" The shoppers' processes run on the same {args.cpus} CPUs as gunicorn and PostgreSQL."

@@ -31,6 +31,7 @@ from apothecary.core.money import ZERO, money_field_kwargs, quantize, store_curr
 
 from .admin_views import OrderActionView, OrderDetailView, OrderPackingSlipView
 from .models import NUMBER_ALPHABET, Order, OrderStatus
+from .returns_admin import ReturnViewSet
 
 # A value a spreadsheet would run as a formula starts with one of these (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -220,6 +221,11 @@ class OrderViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_order_viewset():
     return OrderViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_return_viewset():
+    return ReturnViewSet()
 
 
 # The dashboard: orders and revenue of the last 30 days.

@@ -1,0 +1,388 @@
+"""Returns in the Wagtail admin ("Store" menu): a filtered, searchable list, and the detail page
+of a return with its actions (approve, reject, mark received, refund).
+
+Every change goes through `returns.return_transition`; only the actions the transitions table
+(RETURN_TRANSITIONS) allows from the return's status are offered. A refused, invalid or stale
+action comes back as the detail page with a message and a 4xx, the form filled as it was sent.
+
+Returns are part of handling orders: the pages use the orders' permission policy, and acting
+on a return (or seeing one) takes the orders "change" permission."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
+from wagtail.admin.views.generic import IndexView, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import policy_registry, register_permission_policy
+
+from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
+
+from . import services
+from .models import RETURN_TRANSITIONS, Order, ReturnRequest, ReturnStatus
+from .returns import ReturnError, return_transition
+
+# Returns are handled by whoever handles orders: one policy, the orders' "change" permission.
+register_permission_policy(ReturnRequest, policy_registry.get_by_type(Order), exact_class=True)
+
+# The statuses that wait for someone in the shop to do something.
+WAITING_STATUSES = frozenset({ReturnStatus.REQUESTED, ReturnStatus.RECEIVED})
+
+
+def with_lines(queryset):
+    """Returns with their order, lines and order lines: a fixed number of queries for any
+    number of returns and lines (ReturnRequest.amount reads the prefetched lines)."""
+    return queryset.select_related("order").prefetch_related("lines__order_line")
+
+
+def items_display(return_request: ReturnRequest) -> str:
+    return ", ".join(
+        f"{line.quantity} × {line.order_line.sku}" for line in return_request.lines.all()
+    )
+
+
+def amount_display(return_request: ReturnRequest) -> str:
+    return f"{return_request.amount:.2f} {return_request.order.currency}"
+
+
+def asked_display(return_request: ReturnRequest) -> str:
+    return timezone.localtime(return_request.created_at).strftime("%Y-%m-%d %H:%M")
+
+
+# The list.
+
+
+class ReturnFilterSet(WagtailFilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        choices=ReturnStatus.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+    )
+
+    class Meta:
+        model = ReturnRequest
+        fields = ["status"]
+
+
+class ReturnIndexView(IndexView):
+    any_permission_required = ["change"]
+    default_ordering = "-created_at"  # newest first
+
+    def get_base_queryset(self):
+        return with_lines(super().get_base_queryset())
+
+    def get_inspect_url(self, instance):
+        if self.inspect_url_name and self.user_has_permission("change"):
+            return reverse(self.inspect_url_name, args=[instance.pk])
+
+    def get_list_more_buttons(self, instance):
+        return []  # the return and its order are links in the row
+
+    @cached_property
+    def columns(self):
+        return [
+            TitleColumn(
+                "return",
+                label="Return",
+                accessor=lambda r: f"Return {r.pk}",
+                get_url=self.get_inspect_url,
+            ),
+            TitleColumn(
+                "order",
+                label="Order",
+                accessor="order.number",
+                get_url=lambda r: reverse("store_orders:inspect", args=[r.order.number]),
+                sort_key="order__number",
+            ),
+            Column("email", label="Customer email", accessor="order.email"),
+            Column("created_at", label="Asked", accessor=asked_display, sort_key="created_at"),
+            StatusTagColumn(
+                "get_status_display",
+                label="Status",
+                sort_key="status",
+                primary=lambda r: r.status in WAITING_STATUSES,
+            ),
+            Column("items", label="Items", accessor=items_display),
+            Column("amount", label="Amount", accessor=amount_display),
+        ]
+
+
+# The detail page and its actions.
+
+
+class ReturnActionForm(forms.Form):
+    """`seen` is the status the person saw when they opened the page."""
+
+    seen = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, return_request: ReturnRequest, **kwargs):
+        self.return_request = return_request
+        kwargs.setdefault("initial", {}).setdefault("seen", return_request.status)
+        super().__init__(*args, **kwargs)
+
+
+class ApproveForm(ReturnActionForm):
+    pass
+
+
+class RejectForm(ReturnActionForm):
+    note = forms.CharField(
+        max_length=500,
+        label="Note to the customer",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the return is refused; sent to the customer in the email.",
+    )
+
+
+class ReceiveForm(ReturnActionForm):
+    restock = forms.BooleanField(
+        required=False,
+        label="Put the units back in stock",
+        help_text="Only if the returned units can be sold again.",
+    )
+
+
+class RefundForm(ReturnActionForm):
+    pass
+
+
+@dataclass(frozen=True)
+class ReturnAction:
+    name: str
+    label: str
+    form_class: type[ReturnActionForm]
+    to: str  # the status it leads to
+    done: str  # the success message
+    options: Callable[[dict], dict] = lambda data: {}  # return_transition's other arguments
+    destructive: bool = False
+
+    def is_available(self, return_request: ReturnRequest) -> bool:
+        return self.to in RETURN_TRANSITIONS[return_request.status]
+
+    def form(self, return_request: ReturnRequest, data=None) -> ReturnActionForm:
+        return self.form_class(data, return_request=return_request, prefix=self.name)
+
+    def perform(self, return_request: ReturnRequest, data: dict, actor) -> ReturnRequest:
+        return return_transition(
+            request=return_request, to=self.to, actor=actor, **self.options(data)
+        )
+
+
+ACTIONS = {
+    action.name: action
+    for action in [
+        ReturnAction(
+            "approve",
+            "Approve",
+            ApproveForm,
+            ReturnStatus.APPROVED,
+            "Return {pk} of order {number} approved; the customer is told how to send it.",
+        ),
+        ReturnAction(
+            "reject",
+            "Reject",
+            RejectForm,
+            ReturnStatus.REJECTED,
+            "Return {pk} of order {number} rejected; the customer is sent your note.",
+            options=lambda data: {"note": data["note"]},
+            destructive=True,
+        ),
+        ReturnAction(
+            "receive",
+            "Mark received",
+            ReceiveForm,
+            ReturnStatus.RECEIVED,
+            "Return {pk} of order {number} marked received.",
+            options=lambda data: {"restock": data["restock"]},
+        ),
+        ReturnAction(
+            "refund",
+            "Refund",
+            RefundForm,
+            ReturnStatus.REFUNDED,
+            "Return {pk} of order {number} refunded through the payment provider.",
+            destructive=True,
+        ),
+    ]
+}
+
+
+def action_errors() -> tuple[type[Exception], ...]:
+    """The exceptions that mean "this action cannot be done now", each with a clear message."""
+    from apothecary.payments.services import RefundError
+
+    return (ReturnError, RefundError, services.InvalidTransition)
+
+
+class ReturnDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+    model = ReturnRequest
+    template_name = "orders/admin/return_detail.html"
+    header_icon = "rotate"
+    index_url_name = None
+    inspect_url_name = None
+    action_url_name = None
+    permission_required = "change"
+
+    @cached_property
+    def object(self) -> ReturnRequest:  # looked up after the permission check
+        return get_object_or_404(with_lines(ReturnRequest.objects), pk=self.kwargs["pk"])
+
+    def reload(self) -> None:
+        self.__dict__.pop("object", None)
+
+    def get_page_title(self):
+        return f"Return {self.object.pk}"
+
+    def get_page_subtitle(self):
+        return f"order {self.object.order.number}"
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": "Returns"},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def action_forms(self, bound: dict | None = None):
+        """The forms of the actions allowed now, `bound` replacing the one just sent."""
+        bound = bound or {}
+        return [
+            {
+                "action": action,
+                "form": bound.get(action.name) or action.form(self.object),
+                "url": reverse(self.action_url_name, args=[self.object.pk, action.name]),
+            }
+            for action in ACTIONS.values()
+            if action.is_available(self.object)
+        ]
+
+    def get_context_data(self, bound_forms=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return_request = self.object
+        lines = list(return_request.lines.all())
+        for line in lines:
+            line.amount = line.order_line.unit_price * line.quantity
+        context.update(
+            return_request=return_request,
+            order=return_request.order,
+            lines=lines,
+            amount=f"{return_request.amount:.2f}",
+            actions=self.action_forms(bound_forms),
+            order_url=reverse("store_orders:inspect", args=[return_request.order.number]),
+        )
+        return context
+
+
+class ReturnActionView(ReturnDetailView):
+    """POST only: check, validate, call return_transition, then back to the detail page."""
+
+    http_method_names = ["post"]
+
+    def refuse(self, message: str, *, status: int, bound_forms=None):
+        messages.error(self.request, message)
+        self.reload()
+        context = self.get_context_data(bound_forms=bound_forms)
+        return self.render_to_response(context, status=status)
+
+    def post(self, request, *args, **kwargs):
+        action = ACTIONS.get(kwargs["action"])
+        if action is None:
+            raise Http404("No such action.")
+        return_request = self.object
+        label = return_request.get_status_display().lower()
+        if not action.is_available(return_request):
+            return self.refuse(
+                f"{action.label} is not possible: return {return_request.pk} is {label}. "
+                "Nothing was changed.",
+                status=409,
+            )
+        form = action.form(return_request, request.POST)
+        if not form.is_valid():
+            return self.refuse(
+                "The return was not changed: please correct the errors below.",
+                status=400,
+                bound_forms={action.name: form},
+            )
+        if form.cleaned_data["seen"] != return_request.status:
+            return self.refuse(
+                f"Return {return_request.pk} changed since this page was opened: it is now "
+                f"{label}. Nothing was done; check it and try again if still needed.",
+                status=409,
+            )
+        try:
+            action.perform(return_request, form.cleaned_data, request.user)
+        except action_errors() as error:
+            return self.refuse(f"{error} Nothing was changed.", status=409)
+        messages.success(
+            request, action.done.format(pk=return_request.pk, number=return_request.order.number)
+        )
+        return HttpResponseRedirect(reverse(self.inspect_url_name, args=[return_request.pk]))
+
+
+class ReturnViewSet(ModelViewSet):
+    model = ReturnRequest
+    name = "store_returns"
+    url_prefix = "returns"
+    icon = "rotate"
+    menu_label = "Returns"
+    menu_order = 110  # right after Orders
+    menu_hook = STORE_MENU_HOOK
+    index_view_class = ReturnIndexView
+    inspect_view_enabled = True
+    inspect_view_class = ReturnDetailView
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_per_page = 50
+    filterset_class = ReturnFilterSet
+    search_fields = ["order__number", "order__email"]
+    search_backend_name = None
+
+    def get_common_view_kwargs(self, **kwargs):
+        # No generic add/edit/delete/history/usage views: returns change only by actions.
+        return super().get_common_view_kwargs(
+            **{
+                "add_url_name": None,
+                "edit_url_name": None,
+                "delete_url_name": None,
+                "history_url_name": None,
+                "usage_url_name": None,
+                "action_url_name": self.get_url_name("action"),
+                **kwargs,
+            }
+        )
+
+    def get_permissions_to_register(self):
+        # Nothing to grant: the orders' permissions cover returns.
+        return super().get_permissions_to_register().none()
+
+    @property
+    def action_view(self):
+        return self.construct_view(ReturnActionView, **self.get_inspect_view_kwargs())
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("<int:pk>/", self.inspect_view, name="inspect"),
+            path("<int:pk>/<slug:action>/", self.action_view, name="action"),
+        ]
+
+    @property
+    def url_finder_class(self):
+        inspect_url_name = self.get_url_name("inspect")
+
+        class ReturnAdminURLFinder(ModelAdminURLFinder):
+            def construct_edit_url(self, instance):
+                return reverse(inspect_url_name, args=[instance.pk])
+
+        return ReturnAdminURLFinder
