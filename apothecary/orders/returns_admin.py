@@ -75,6 +75,7 @@ class ReturnFilterSet(WagtailFilterSet):
 
 
 class ReturnIndexView(IndexView):
+    page_title = "Returns"
     any_permission_required = ["change"]
     default_ordering = "-created_at"  # newest first
 
@@ -163,6 +164,7 @@ class ReturnAction:
     form_class: type[ReturnActionForm]
     to: str  # the status it leads to
     done: str  # the success message
+    explains: str = ""  # shown above the form
     options: Callable[[dict], dict] = lambda data: {}  # return_transition's other arguments
     destructive: bool = False
 
@@ -187,6 +189,7 @@ ACTIONS = {
             ApproveForm,
             ReturnStatus.APPROVED,
             "Return {pk} of order {number} approved; the customer is told how to send it.",
+            explains="The customer is emailed how to send the items back.",
         ),
         ReturnAction(
             "reject",
@@ -203,6 +206,7 @@ ACTIONS = {
             ReceiveForm,
             ReturnStatus.RECEIVED,
             "Return {pk} of order {number} marked received.",
+            explains="The parcel has arrived; the customer is emailed that it did.",
             options=lambda data: {"restock": data["restock"]},
         ),
         ReturnAction(
