@@ -315,7 +315,7 @@ def checkout_section(runs: list[Checkout], args) -> list[str]:
         f"{args.postgres} on 127.0.0.1, on the same machine. Run on {args.date} (UTC), right "
         f"after the pages; load average when the checkout began (1, 5, 15 min): "
         f"{args.checkout_load_before}. The checkout part took {args.checkout_elapsed} s.",
-        f"- **Server**: gunicorn ({', '.join(threads)}) with the production settings above, "
+        f"- **Server**: gunicorn ({'; then '.join(threads)}) with the production settings above, "
         f"on PostgreSQL instead of SQLite: a database `{args.pg_db}` dropped, created, "
         "migrated and seeded with the demo on every run, the packs' stock raised to "
         f"{int(args.checkout_stock):,} so that none sells out. Django keeps its database "
@@ -442,32 +442,49 @@ def checkout_reading(runs: list[Checkout], pages: list[Result], args) -> list[st
             )
     out.append(text)
 
+    busy_load = float(args.checkout_load_before.split()[0]) >= 0.5 * args.cpus
     if len(base) >= 2:
         lo, hi = base[0], base[-1]
+        diff = hi.orders_per_s / lo.orders_per_s - 1 if lo.orders_per_s else 0.0
         text = (
             f"From {lo.clients} to {hi.clients} shoppers on {lo.server}, orders/s goes from "
             f"{fmt(lo.orders_per_s)} to {fmt(hi.orders_per_s)} "
-            f"({change(hi.orders_per_s, lo.orders_per_s)})"
+            f"({change(hi.orders_per_s, lo.orders_per_s)}) and the median purchase from "
+            f"{seconds(lo.p50_ms or 0)} to {seconds(hi.p50_ms or 0)}."
         )
-        if abs(hi.orders_per_s / lo.orders_per_s - 1) <= 0.1:
+        if alone is not None and alone.p50_ms and lo.p50_ms:
+            waiting = lo.p50_ms / alone.p50_ms
             text += (
-                f": {lo.clients} shoppers already keep the {args.workers} workers busy, so more "
-                "of them only queue."
+                f" Already with {lo.clients} shoppers a purchase takes {waiting:.1f}× as long "
+                f"as alone: it mostly waits for the {args.workers} workers, which never idle, "
+                "so more shoppers lengthen the wait"
             )
-        elif hi.orders_per_s > lo.orders_per_s:
-            text += f": {lo.clients} shoppers did not keep the workers busy all the time."
-        else:
-            text += ": the extra shoppers cost more than they add (contention, CPU shared "
-            text += "with the clients)."
-        predictions = "; ".join(
-            f"{r.clients} shoppers: {seconds(r.clients / r.orders_per_s * 1000)} predicted, "
+            if abs(diff) <= 0.1:
+                text += " and add no throughput."
+            else:
+                text += (
+                    f", and should not change the throughput: a difference of "
+                    f"{change(hi.orders_per_s, lo.orders_per_s)} between the two runs is "
+                    + (
+                        "most likely the other work on the machine taking more or less of its "
+                        "CPUs from one run to the next."
+                        if busy_load
+                        else "noise, or a cost that grows with the number of sessions; run "
+                        "again to tell which."
+                    )
+                )
+        # A closed loop without think time obeys Little's law: shoppers = orders/s × time of
+        # a purchase. A check that the counting is right (no burst caught or missed).
+        checks = "; ".join(
+            f"{r.clients} shoppers: {seconds(r.clients / r.orders_per_s * 1000)} expected, "
             f"{seconds(r.p50_ms)} measured"
             for r in base
             if r.orders_per_s and r.p50_ms
         )
         text += (
-            " With a saturated server a purchase mostly waits in line, and shoppers ÷ orders/s "
-            f"predicts its duration ({predictions}). The p99 is "
+            " As a check of the counting, shoppers ÷ orders/s (Little's law) gives the mean "
+            f"time of a purchase, close to the median when all take about as long ({checks}). "
+            "The p99 is "
             + ", ".join(
                 f"{r.p99_ms / r.p50_ms:.1f}× the p50 at {r.clients} shoppers"
                 for r in base
@@ -495,22 +512,30 @@ def checkout_reading(runs: list[Checkout], pages: list[Result], args) -> list[st
                 "the work is mostly Python on the CPU, and the threads of a worker share its "
                 f"interpreter lock and the machine's {args.cpus} CPUs"
             )
-            if all(abs(d) <= 0.1 for d in diffs):
+            helps = any(d > 0.1 for d in diffs)
+            hurts = any(d < -0.1 for d in diffs)
+            if not helps and not hurts:
                 text += f" About the same: {cpu}; they overlap only the waits for PostgreSQL."
-            elif all(d > 0.1 for d in diffs):
+            elif helps and not hurts:
                 text += (
                     " Threads help: while one waits for PostgreSQL (its queries, row locks and "
                     "commits) another thread of the same worker runs."
                 )
-            elif all(d < -0.1 for d in diffs):
+            elif hurts and not helps:
                 text += (
-                    f" Threads do not help here: {cpu}, and more requests at once only "
-                    "contend for them."
+                    f" Threads do not help: {cpu}, so they can only overlap the waits for "
+                    "PostgreSQL, and more requests at once contend for the CPUs (and make the "
+                    "slowest purchases slower)."
                 )
             else:
                 text += (
-                    " The differences go both ways, so threads have no clear effect here: "
-                    f"{cpu}, and they can only overlap the waits for PostgreSQL."
+                    f" The differences go both ways, so threads have no clear effect: {cpu}, "
+                    "and they can only overlap the waits for PostgreSQL."
+                )
+            if busy_load and (helps or hurts):
+                text += (
+                    " With other work running on the machine, differences of this size may "
+                    "also be its doing."
                 )
             out.append(text)
 
