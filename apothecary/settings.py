@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "apothecary.checkout",
     "apothecary.orders",
     "apothecary.payments",
+    "apothecary.reviews",
+    "apothecary.contact",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -255,6 +257,9 @@ STORE_CURRENCY = os.environ.get("STORE_CURRENCY", "USD")
 CART_MAX_QUANTITY_PER_LINE = int(os.environ.get("CART_MAX_QUANTITY_PER_LINE", "10"))
 ORDER_PAYMENT_WINDOW_MINUTES = int(os.environ.get("ORDER_PAYMENT_WINDOW_MINUTES", "60"))
 STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "")
+# Contact form: messages accepted per visitor address per hour, and per email address per day.
+CONTACT_LIMIT_PER_IP = int(os.environ.get("CONTACT_LIMIT_PER_IP", "10"))
+CONTACT_LIMIT_PER_EMAIL = int(os.environ.get("CONTACT_LIMIT_PER_EMAIL", "5"))
 
 # Payments (django-payments): the dummy provider unless Stripe keys are given.
 PAYMENT_MODEL = "payments.Payment"
@@ -280,3 +285,17 @@ if not DEBUG and PAYMENT_VARIANT == "dummy" and not env_bool("ALLOW_DUMMY_PAYMEN
     )
 ORDER_LOOKUP_LIMIT = int(os.environ.get("ORDER_LOOKUP_LIMIT", "10"))  # attempts per 10 minutes
 LOGIN_REDIRECT_URL = "/account/"
+
+# Reviews
+REVIEW_REQUEST_DELAY_DAYS = int(os.environ.get("REVIEW_REQUEST_DELAY_DAYS", "14"))  # after delivery
+# Deliveries older than the delay plus this are not asked (e.g. when reviews are first turned on).
+REVIEW_REQUEST_MAX_AGE_DAYS = int(os.environ.get("REVIEW_REQUEST_MAX_AGE_DAYS", "60"))
+REVIEW_LINK_MAX_AGE_DAYS = int(os.environ.get("REVIEW_LINK_MAX_AGE_DAYS", "60"))  # request link
+REVIEW_CONFIRM_MAX_AGE_HOURS = int(os.environ.get("REVIEW_CONFIRM_MAX_AGE_HOURS", "72"))
+REVIEW_LIMIT_PER_IP = int(os.environ.get("REVIEW_LIMIT_PER_IP", "10"))  # attempts per hour
+REVIEW_LIMIT_PER_EMAIL = int(os.environ.get("REVIEW_LIMIT_PER_EMAIL", "3"))  # reviews per day
+REVIEWS_PAGE_SIZE = int(os.environ.get("REVIEWS_PAGE_SIZE", "10"))
+
+# No third-party requests from the admin either: no Gravatar avatars, no release check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False

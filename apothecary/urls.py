@@ -10,11 +10,13 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 from apothecary.accounts import urls as accounts_urls
 from apothecary.cart import urls as cart_urls
 from apothecary.checkout import urls as checkout_urls
+from apothecary.contact import urls as contact_urls
 from apothecary.core.cache import public_content
 from apothecary.core.views import robots_txt
 from apothecary.orders import urls as orders_urls
 from apothecary.pages.views import search
 from apothecary.payments import urls as payments_urls
+from apothecary.reviews import urls as reviews_urls
 
 
 def private(module):
@@ -31,6 +33,8 @@ urlpatterns = [
     path("checkout/", private(checkout_urls)),
     path("payments/", private(payments_urls)),
     path("account/", private(accounts_urls)),
+    path("reviews/", private(reviews_urls)),
+    path("contact/", private(contact_urls)),
     path("", private(orders_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", public_content(search), name="search"),

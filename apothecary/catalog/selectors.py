@@ -69,4 +69,7 @@ def product_json_ld(product: ProductPage, request) -> dict:
         ],
     }
     data["brand"] = {"@type": "Brand", "name": BrandSettings.for_request(request).brand_name}
+    from apothecary.reviews.selectors import product_review_json_ld  # reviews builds on catalog
+
+    data.update(product_review_json_ld(product, request))
     return data

@@ -31,7 +31,9 @@ from apothecary.catalog.models import (
     Variant,
 )
 from apothecary.checkout.models import DiscountCode, ShippingRate, ShippingZone
+from apothecary.contact.demo import contact_page, reset_contact_settings, seed_contact_settings
 from apothecary.pages.models import FAQPage, HomePage, SiteMapPage, StandardPage
+from apothecary.reviews.models import ReviewsPage
 
 from .drawing import draw_illustration
 from .models import BrandSettings, CreditedImage, NavigationSettings
@@ -155,6 +157,9 @@ def _seed_store(home, faq_page, images, report) -> ProductPage:
         if not DiscountCode.objects.filter(code=discount["code"]).exists():
             DiscountCode.objects.create(**discount)
             report.created.append(f"discount {discount['code']}")
+    from apothecary.reviews.demo import seed_reviews
+
+    seed_reviews(product, report)
     return product
 
 
@@ -181,6 +186,7 @@ def reset_demo() -> None:
         image.delete()
     BrandSettings.objects.all().delete()
     NavigationSettings.objects.all().delete()
+    reset_contact_settings()
 
 
 @transaction.atomic
@@ -248,6 +254,10 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
     for spec in pages.STANDARD_PAGES:
         if spec["slug"] == "order":
             page = _page(OrderPage, spec, body=_raw_stream(spec.get("body", []), images))
+        elif spec["slug"] == "reviews":
+            page = _page(ReviewsPage, spec, body=_raw_stream(spec.get("body", []), images))
+        elif spec["slug"] == "contact":
+            page = contact_page(spec, body=_raw_stream(spec.get("body", []), images))
         else:
             page = _standard(spec, images)
         by_slug[spec["slug"]] = _publish(home, page, report)
@@ -297,6 +307,7 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
         for key, value in pages.BRAND.items():
             setattr(brand, key, value)
         brand.save()
+    seed_contact_settings(site, report)
 
     nav = NavigationSettings.for_site(site)
     if not nav.header_links and not nav.footer_links:

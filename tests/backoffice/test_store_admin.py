@@ -59,6 +59,8 @@ def test_the_store_menu_holds_orders_packs_zones_and_codes(admin_client):
     assert items["Store"] == [
         ("Orders", "/admin/orders/"),
         ("Returns", "/admin/returns/"),
+        ("Inbox", "/admin/inbox/"),
+        ("Reviews", "/admin/reviews/"),
         ("Packs", "/admin/packs/"),
         ("Shipping zones", "/admin/shipping-zones/"),
         ("Discount codes", "/admin/discount-codes/"),

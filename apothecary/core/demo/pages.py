@@ -583,8 +583,8 @@ STANDARD_PAGES = [
         "slug": "reviews",
         "title": "Customer Reviews",
         "intro": (
-            "Honest reviews from people who have bought B12 Patch. Here is how we collect and "
-            "publish them; the first reviews will appear on this page soon."
+            "Honest reviews from people who have bought B12 Patch: good, mixed and critical, "
+            "all published. Below them, how we collect and moderate every review."
         ),
         "search_description": (
             "Read customer reviews of B12 Patch and learn how we collect, moderate and publish "
@@ -595,7 +595,7 @@ STANDARD_PAGES = [
             ("heading", {"text": "Every buyer is asked", "level": "h2"}),
             (
                 "paragraph",
-                "<p>About three weeks after your order is delivered, we send one email asking "
+                "<p>About two weeks after your order is delivered, we send one email asking "
                 "how you are getting on with your patches and inviting you to leave a review. "
                 "We send it to every customer, not just the ones we expect to be pleased. You "
                 "can ignore it, and we will not send a reminder.</p>",
@@ -623,7 +623,6 @@ STANDARD_PAGES = [
                         "Is spam, advertising, or clearly not about our product",
                         "States that the patch treated, cured or prevented a disease, which "
                         "we are not allowed to publish for a dietary supplement",
-                        "Comes from someone we cannot match to an order",
                     ],
                     "ordered": False,
                 },
@@ -638,20 +637,19 @@ STANDARD_PAGES = [
             (
                 "paragraph",
                 "<p>Each published review shows the reviewer’s first name and initial, the "
-                "star rating, the date, the pack size they bought and a “verified purchase” "
-                "label. The average rating is calculated from every published review, with "
-                "nothing removed for being low. If we reply to a review, our answer appears "
-                "beneath it.</p>",
+                "star rating and the date. Reviews written from the link in our email, which "
+                "only buyers receive, also show the pack bought and a “Verified buyer” label; "
+                "reviews written on the site by anyone else do not. The average rating is "
+                "calculated from every published review, with nothing removed for being low. "
+                "If we reply to a review, our answer appears beneath it.</p>",
             ),
             (
                 "callout",
                 {
                     "tone": "info",
-                    "title": "Reviews will appear here",
-                    "text": "<p>The first reviews will be published here once customers have "
-                    "had time to try their patches. "
-                    "Everyone’s experience with a supplement differs, and a review is one "
-                    "person’s opinion, not medical advice.</p>",
+                    "title": "One person’s experience",
+                    "text": "<p>Everyone’s experience with a supplement differs, and a review "
+                    "is one person’s opinion, not medical advice.</p>",
                 },
             ),
         ],
@@ -661,19 +659,19 @@ STANDARD_PAGES = [
         "slug": "contact",
         "title": "Contact Us",
         "intro": (
-            "Questions about the patch, an order or our policies? Send us an email and a real "
-            "person will reply."
+            "Questions about the patch, an order or our policies? Write to us with the form on "
+            "this page and a real person will reply."
         ),
         "search_description": (
-            "Contact B12 Patch by email at hello@b12patch.example. We usually reply within one "
-            "business day."
+            "Contact B12 Patch with the form on this page or by email at "
+            "hello@b12patch.example. We usually reply within one business day."
         ),
         "show_health_disclaimer": False,
         "body": [
-            ("heading", {"text": "Email us", "level": "h2"}),
+            ("heading", {"text": "When we reply", "level": "h2"}),
             (
                 "paragraph",
-                "<p>The quickest way to reach us is by email at <b>hello@b12patch.example</b>. "
+                "<p>Write to us with the form, or by email at <b>hello@b12patch.example</b>. "
                 "Our small team reads every message, Monday to Friday from 9 am to 5 pm Eastern "
                 "Time, and we usually reply within one business day. Messages sent at the "
                 "weekend or on public holidays are answered on the next business day.</p>",
@@ -683,14 +681,14 @@ STANDARD_PAGES = [
                 "bullet_list",
                 {
                     "items": [
-                        "For an order question, include your order number and the email "
+                        "For an order question, give your order number and the email "
                         "address you ordered with",
-                        "For a damaged or wrong delivery, attach a photo of the parcel and the "
-                        "contents",
+                        "For a damaged or wrong delivery, tell us what arrived: we will reply "
+                        "so that you can send us a photo of the parcel and the contents",
                         "For a return, tell us which pack you are returning and whether it is "
                         "opened",
-                        "For affiliate or press enquiries, put “Affiliate” or “Press” in the "
-                        "subject line",
+                        "For affiliate or press enquiries, choose “Affiliate program” or "
+                        "“Press” as the subject",
                     ],
                     "ordered": False,
                 },
@@ -718,17 +716,16 @@ STANDARD_PAGES = [
                     "tone": "warning",
                     "title": "In an emergency",
                     "text": "<p>If you think you are having a medical emergency or a severe "
-                    "allergic reaction, do not email us. Call 911 or your local emergency "
+                    "allergic reaction, do not write to us. Call 911 or your local emergency "
                     "number straight away.</p>",
                 },
             ),
-            ("heading", {"text": "A contact form is coming", "level": "h2"}),
+            ("heading", {"text": "Your message and your privacy", "level": "h2"}),
             (
                 "paragraph",
-                "<p>We are adding a contact form to this page so you can write to us without "
-                "leaving the site. Until it is ready, email works just as well, and any "
-                "message you send is handled as described in our Privacy Policy. You may also "
-                "find your answer straight away in our FAQ.</p>",
+                "<p>We use your name, address and message only to answer you, and delete "
+                "messages a year after they arrive, as described in our Privacy Policy. You may "
+                "also find your answer straight away in our FAQ.</p>",
             ),
         ],
     },

@@ -1,0 +1,208 @@
+"""Contact: the page with the form, the messages it stores (the inbox) and the settings that
+say who gets them, which subjects people choose from and how long messages are kept.
+
+A message changes status only through services.message_update; nothing else assigns
+`.status`."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from apothecary.core.blocks import BodyBlock, image_credits
+from apothecary.core.models import BasePage
+
+# What the form offers when the editor has not listed any subject.
+DEFAULT_SUBJECTS = (
+    "Order question",
+    "Product question",
+    "Wholesale",
+    "Press",
+    "Other",
+)
+
+
+@register_setting(icon="mail")
+class ContactSettings(BaseSiteSetting):
+    """Who gets the contact form's messages, what people may write about, how long we keep it."""
+
+    staff_email = models.EmailField(
+        "Staff address",
+        blank=True,
+        help_text="New messages are sent here. Empty: the brand's contact email.",
+    )
+    subjects = StreamField(
+        [("subject", blocks.CharBlock(max_length=80, label="Subject"))],
+        blank=True,
+        use_json_field=True,
+        help_text="What people can choose from, in this order. Empty: "
+        + ", ".join(DEFAULT_SUBJECTS)
+        + ".",
+    )
+    retention_days = models.PositiveIntegerField(
+        "Keep messages for (days)",
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text="Messages hold personal data: older ones are deleted every day.",
+    )
+
+    panels = [FieldPanel("staff_email"), FieldPanel("subjects"), FieldPanel("retention_days")]
+
+    class Meta:
+        verbose_name = "contact form"
+
+    def subject_labels(self) -> list[str]:
+        labels = [str(block.value).strip() for block in self.subjects]
+        labels = list(dict.fromkeys(label for label in labels if label))  # no blank, no repeat
+        return labels or list(DEFAULT_SUBJECTS)
+
+
+class ContactPage(RoutablePageMixin, BasePage):
+    """Contact Us: the editor's copy beside a form that stores a message for the inbox.
+
+    The page depends on the visitor (a CSRF token, what they typed, their thank-you), so it is
+    never cached: `serve` sets its own Cache-Control, which the public cache policy respects."""
+
+    intro = models.TextField(blank=True, help_text="A sentence or two shown under the title.")
+    body = StreamField(BodyBlock(), blank=True, use_json_field=True)
+    form_heading = models.CharField(max_length=120, default="Send us a message")
+    thank_you_heading = models.CharField(max_length=120, default="Thank you, we have your message")
+    thank_you_text = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link", "ul"],
+        help_text="Shown after a message is sent, above a copy of what the person wrote.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("form_heading"),
+        MultiFieldPanel(
+            [FieldPanel("thank_you_heading"), FieldPanel("thank_you_text")],
+            heading="After sending",
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+    preview_modes = [("", "Form"), ("thanks", "Thank-you page")]
+
+    class Meta:
+        verbose_name = "contact page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["image_credits"] = image_credits(self.body)
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from django.utils.cache import add_never_cache_headers
+
+        response = super().serve(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    def serve_preview(self, request, mode_name):
+        from . import views
+
+        if mode_name == "thanks":
+            return views.contact_thanks(request, self, preview=True)
+        return views.contact_form(request, self)
+
+    @path("")
+    def form_route(self, request):
+        from . import views
+
+        return views.contact_form(request, self)
+
+    @path("thanks/", name="thanks")
+    def thanks_route(self, request):
+        from . import views
+
+        return views.contact_thanks(request, self)
+
+    def thanks_url(self, request) -> str:
+        return self.get_url(request) + self.reverse_subpage("thanks")
+
+
+class MessageStatus(models.TextChoices):
+    NEW = "new", "New"
+    ANSWERED = "answered", "Answered"
+    CLOSED = "closed", "Closed"
+
+
+# The only allowed moves; services.message_update refuses every other.
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    MessageStatus.NEW: frozenset({MessageStatus.ANSWERED, MessageStatus.CLOSED}),
+    MessageStatus.ANSWERED: frozenset({MessageStatus.CLOSED, MessageStatus.NEW}),
+    MessageStatus.CLOSED: frozenset({MessageStatus.NEW}),  # reopen; answer it from there
+}
+
+
+class ContactMessage(models.Model):
+    """One message sent through the contact form. It holds personal data: it is deleted when
+    older than the site's ContactSettings.retention_days."""
+
+    submission_key = models.UUIDField(
+        editable=False, help_text="The form's own key: a re-sent form stores no second message."
+    )
+    site = models.ForeignKey(
+        "wagtailcore.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("received", auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    name = models.CharField(max_length=120)
+    email = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=80)
+    order_number = models.CharField(max_length=12, blank=True)
+    order = models.ForeignKey(
+        "orders.Order",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contact_messages",
+    )
+    text = models.TextField("message")
+    status = models.CharField(
+        max_length=12, choices=MessageStatus.choices, default=MessageStatus.NEW, db_index=True
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_contact_messages",
+        verbose_name="assigned to",
+    )
+    staff_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "message"
+        verbose_name_plural = "inbox"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"], name="contact_message_unique_submission_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=MessageStatus.values),
+                name="contact_message_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # No name or address here: admin logs keep this label after the message is deleted.
+        return f"Message {self.pk} ({self.subject})"
+
+
+def statuses_from(status: str) -> list[str]:
+    """`status` and those it may move to, in the order of the choices."""
+    return [s for s in MessageStatus.values if s == status or s in STATUS_TRANSITIONS[status]]

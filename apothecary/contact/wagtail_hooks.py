@@ -1,0 +1,256 @@
+"""The contact inbox in the Wagtail admin ("Store" menu, "Inbox"): a filtered, searchable list
+with a CSV export, and a page per message to read it and change its status or assignee.
+
+Messages come only from the contact form: there is no add or copy view. The edit view saves
+through services.message_update, which checks the status transitions and logs each change."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
+from django_filters.fields import ModelChoiceField as FilterModelChoiceField
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
+from wagtail.admin.views.generic import EditView, IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import LogFormatter
+
+from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
+
+from .models import ContactMessage, MessageStatus, statuses_from
+from .selectors import staff_label, staff_users
+from .services import InvalidTransition, message_update, staff_name
+
+# A value a spreadsheet would run as a formula starts with one of these (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def received_display(message: ContactMessage) -> str:
+    return timezone.localtime(message.created_at).strftime("%Y-%m-%d %H:%M")
+
+
+def excerpt_display(message: ContactMessage) -> str:
+    return Truncator(" ".join(message.text.split())).chars(90)
+
+
+# The list.
+
+
+class StaffChoiceField(FilterModelChoiceField):
+    def label_from_instance(self, obj):
+        if isinstance(obj, str):  # the "null" choice, named in the list's active filters
+            return self.null_label or obj
+        return staff_label(obj)
+
+
+class StaffFilter(django_filters.ModelChoiceFilter):
+    field_class = StaffChoiceField
+
+
+class MessageFilterSet(WagtailFilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        choices=MessageStatus.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+    )
+    subject = django_filters.ChoiceFilter(choices=[], empty_label="All")
+    assigned_to = StaffFilter(
+        label="Assigned to",
+        queryset=lambda request: staff_users(),
+        null_label="Nobody",
+        empty_label="Anyone",
+    )
+
+    class Meta:
+        model = ContactMessage
+        fields = ["status", "subject", "assigned_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        subjects = ContactMessage.objects.order_by("subject").values_list("subject", flat=True)
+        self.filters["subject"].extra["choices"] = [(s, s) for s in subjects.distinct()]
+
+
+class MessageIndexView(IndexView):
+    default_ordering = "-created_at"  # newest first
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("assigned_to")
+
+    @cached_property
+    def columns(self):
+        return [
+            TitleColumn("name", label="From", get_url=self.get_edit_url, sort_key="name"),
+            Column("email", label="Email", sort_key="email"),
+            Column("subject", label="Subject", sort_key="subject"),
+            Column("text", label="Message", accessor=excerpt_display),
+            Column("order_number", label="Order", sort_key="order_number"),
+            Column(
+                "created_at", label="Received", accessor=received_display, sort_key="created_at"
+            ),
+            StatusTagColumn(
+                "get_status_display",
+                label="Status",
+                sort_key="status",
+                primary=lambda message: message.status == MessageStatus.NEW,
+            ),
+            Column(
+                "assigned_to",
+                label="Assigned to",
+                accessor=lambda message: staff_name(message.assigned_to) or "Nobody",
+            ),
+        ]
+
+    def preprocess_field_value(self, field, value, export_format):
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).isoformat(timespec="seconds")
+        if field == "assigned_to":
+            return staff_name(value)
+        value = super().preprocess_field_value(field, value, export_format)
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            return "'" + value
+        return value
+
+
+# The message page.
+
+
+class MessageAdminForm(WagtailAdminModelForm):
+    """Only the statuses the message may move to, and only people who use the admin."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            allowed = statuses_from(self.instance.status)
+            self.fields["status"].choices = [
+                (value, label) for value, label in MessageStatus.choices if value in allowed
+            ]
+        if "assigned_to" in self.fields:
+            self.fields["assigned_to"].queryset = staff_users()
+            self.fields["assigned_to"].empty_label = "Nobody"
+            self.fields["assigned_to"].label_from_instance = staff_label
+
+
+class MessageEditView(EditView):
+    template_name = "contact/admin/message_edit.html"
+    success_message = "%(object)s saved."
+
+    def save_instance(self):
+        return message_update(
+            message_id=self.object.pk,
+            status=self.form.cleaned_data["status"],
+            assigned_to=self.form.cleaned_data["assigned_to"],
+            actor=self.request.user,
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except InvalidTransition as error:
+            form.add_error("status", str(error))
+            self.produced_error_message = self.get_error_message()
+            response = self.form_invalid(form)
+            response.status_code = 409
+            return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if response.status_code == 200:
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["contact_message"] = ContactMessage.objects.select_related(
+            "order", "assigned_to"
+        ).get(pk=self.object.pk)
+        return context
+
+
+class InboxViewSet(ModelViewSet):
+    model = ContactMessage
+    name = "contact_inbox"
+    url_prefix = "inbox"
+    icon = "mail"
+    menu_label = "Inbox"
+    menu_order = 120  # after Orders and Returns
+    menu_hook = STORE_MENU_HOOK
+    index_view_class = MessageIndexView
+    edit_view_class = MessageEditView
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_per_page = 50
+    filterset_class = MessageFilterSet
+    search_fields = ["name", "email", "order_number", "text"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [FieldPanel("status"), FieldPanel("assigned_to")], base_form_class=MessageAdminForm
+    )
+    list_export = [
+        "created_at",
+        "get_status_display",
+        "subject",
+        "name",
+        "email",
+        "order_number",
+        "assigned_to",
+        "text",
+    ]
+    export_headings = {
+        "created_at": "Received",
+        "get_status_display": "Status",
+        "order_number": "Order",
+        "assigned_to": "Assigned to",
+        "text": "Message",
+    }
+    export_filename = "contact-messages"
+
+    def get_common_view_kwargs(self, **kwargs):
+        # Messages come only from the contact form: no add or usage view.
+        return super().get_common_view_kwargs(
+            **{"add_url_name": None, "usage_url_name": None, **kwargs}
+        )
+
+    def get_permissions_to_register(self):
+        return (
+            super()
+            .get_permissions_to_register()
+            .exclude(codename=f"add_{self.model._meta.model_name}")
+        )
+
+    def get_urlpatterns(self):
+        return [
+            pattern
+            for pattern in super().get_urlpatterns()
+            if getattr(pattern, "name", None) not in {"add", "usage"}
+        ]
+
+
+@hooks.register("register_admin_viewset")
+def register_inbox_viewset():
+    return InboxViewSet()
+
+
+@hooks.register("register_log_actions")
+def register_contact_log_actions(actions):
+    @actions.register_action("contact.message.update")
+    class MessageUpdateFormatter(LogFormatter):
+        label = "Change status or assignee"
+
+        def format_message(self, log_entry):
+            parts = []
+            status = log_entry.data.get("status")
+            if status:
+                labels = dict(MessageStatus.choices)
+                parts.append(
+                    f"Status changed from {labels.get(status['from'], status['from'])} "
+                    f"to {labels.get(status['to'], status['to'])}"
+                )
+            assigned = log_entry.data.get("assigned_to")
+            if assigned:
+                parts.append(f"Assigned to {assigned['to'] or 'nobody'}")
+            return "; ".join(parts) or "Saved"
