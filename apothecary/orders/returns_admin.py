@@ -29,6 +29,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
+from apothecary.core.admin_actions import ActionFormsMixin
 
 from . import services
 from .models import RETURN_TRANSITIONS, Order, ReturnRequest, ReturnStatus
@@ -228,7 +229,10 @@ def action_errors() -> tuple[type[Exception], ...]:
     return (ReturnError, RefundError, services.InvalidTransition)
 
 
-class ReturnDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+class ReturnDetailView(
+    ActionFormsMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
+):
+    actions = ACTIONS
     model = ReturnRequest
     template_name = "orders/admin/return_detail.html"
     header_icon = "rotate"
@@ -255,19 +259,6 @@ class ReturnDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
             *self.breadcrumbs_items,
             {"url": reverse(self.index_url_name), "label": "Returns"},
             {"url": "", "label": self.get_page_title()},
-        ]
-
-    def action_forms(self, bound: dict | None = None):
-        """The forms of the actions allowed now, `bound` replacing the one just sent."""
-        bound = bound or {}
-        return [
-            {
-                "action": action,
-                "form": bound.get(action.name) or action.form(self.object),
-                "url": reverse(self.action_url_name, args=[self.object.pk, action.name]),
-            }
-            for action in ACTIONS.values()
-            if action.is_available(self.object)
         ]
 
     def get_context_data(self, bound_forms=None, **kwargs):

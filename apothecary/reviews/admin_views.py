@@ -19,6 +19,8 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
+from apothecary.core.admin_actions import ActionFormsMixin
+
 from . import services
 from .models import REASON_MAX, REPLY_MAX, REVIEW_TRANSITIONS, Review, ReviewStatus
 
@@ -137,7 +139,10 @@ def _with_label(event):
     return event
 
 
-class ReviewDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+class ReviewDetailView(
+    ActionFormsMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
+):
+    actions = ACTIONS
     model = Review
     template_name = "reviews/admin/detail.html"
     header_icon = "pick"
@@ -167,18 +172,6 @@ class ReviewDetailView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
             *self.breadcrumbs_items,
             {"url": reverse(self.index_url_name), "label": "Reviews"},
             {"url": "", "label": self.get_page_title()},
-        ]
-
-    def action_forms(self, bound: dict | None = None):
-        bound = bound or {}
-        return [
-            {
-                "action": action,
-                "form": bound.get(action.name) or action.form(self.object),
-                "url": reverse(self.action_url_name, args=[self.object.pk, action.name]),
-            }
-            for action in ACTIONS.values()
-            if action.is_available(self.object)
         ]
 
     def get_context_data(self, bound_forms=None, **kwargs):
