@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apothecary.payments",
     "apothecary.reviews",
     "apothecary.contact",
+    "apothecary.affiliates",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "apothecary.affiliates.middleware.ReferralMiddleware",
 ]
 
 ROOT_URLCONF = "apothecary.urls"
@@ -295,6 +297,18 @@ REVIEW_CONFIRM_MAX_AGE_HOURS = int(os.environ.get("REVIEW_CONFIRM_MAX_AGE_HOURS"
 REVIEW_LIMIT_PER_IP = int(os.environ.get("REVIEW_LIMIT_PER_IP", "10"))  # attempts per hour
 REVIEW_LIMIT_PER_EMAIL = int(os.environ.get("REVIEW_LIMIT_PER_EMAIL", "3"))  # reviews per day
 REVIEWS_PAGE_SIZE = int(os.environ.get("REVIEWS_PAGE_SIZE", "10"))
+
+# Affiliates. Visitor IPs are stored only as HMAC-SHA256 under this salt (default: derived
+# from SECRET_KEY); changing it makes old clicks unmatchable, nothing else.
+AFFILIATE_IP_SALT = os.environ.get("AFFILIATE_IP_SALT", "")
+REFERRAL_COOKIE_NAME = "ref"
+AFFILIATE_LIMIT_PER_IP = int(os.environ.get("AFFILIATE_LIMIT_PER_IP", "5"))  # applications/hour
+
+# Cookie consent. When CONSENT_REQUIRED is on, cookies of a category (e.g. "marketing": the
+# referral cookie) are set only if the consent cookie lists it, comma-separated, e.g.
+# "necessary,marketing". A consent banner writes that cookie (core.consent reads it).
+CONSENT_REQUIRED = env_bool("CONSENT_REQUIRED", False)
+CONSENT_COOKIE_NAME = os.environ.get("CONSENT_COOKIE_NAME", "cookie_consent")
 
 # No third-party requests from the admin either: no Gravatar avatars, no release check.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from apothecary.accounts import urls as accounts_urls
+from apothecary.affiliates import urls as affiliates_urls
 from apothecary.cart import urls as cart_urls
 from apothecary.checkout import urls as checkout_urls
 from apothecary.contact import urls as contact_urls
@@ -35,6 +36,7 @@ urlpatterns = [
     path("account/", private(accounts_urls)),
     path("reviews/", private(reviews_urls)),
     path("contact/", private(contact_urls)),
+    path("affiliates/", private(affiliates_urls)),
     path("", private(orders_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", public_content(search), name="search"),

@@ -20,6 +20,7 @@ from apothecary.cart.selectors import (
 from apothecary.orders.models import Order, OrderStatus
 from apothecary.orders.services import SoldOut, order_place
 
+from . import signals
 from .forms import CheckoutDetailsForm, initial_from_order
 from .pricing import compute_totals
 from .services import CheckoutError, DiscountError
@@ -222,6 +223,7 @@ def place(request):
         order = Order.objects.filter(idempotency_key=key).first()
         if order is None:
             raise
+    signals.order_placed.send(sender=Order, order=order, request=request)
     _remember(request, key, order)
     return redirect(payment_url(order))
 

@@ -1,0 +1,9 @@
+"""Referral links: ?ref=<code> on any page (filled in by the tracking work)."""
+
+
+class ReferralMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
