@@ -1,9 +1,20 @@
 """Builders for affiliate tests: an affiliate with an account, in the status asked for."""
 
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from apothecary.affiliates.models import Affiliate, AffiliateStatus
+from apothecary.affiliates.models import (
+    Affiliate,
+    AffiliateCoupon,
+    AffiliateProgramSettings,
+    AffiliateStatus,
+    Referral,
+    ReferralSource,
+    program_settings,
+)
+from apothecary.checkout.models import DiscountCode
 
 
 def make_affiliate(
@@ -24,3 +35,24 @@ def make_affiliate(
         Affiliate.objects.filter(pk=affiliate.pk).update(status=status, decided_at=timezone.now())
         affiliate.refresh_from_db()
     return affiliate
+
+
+def set_program(**fields) -> AffiliateProgramSettings:
+    """The default site's program settings with `fields` changed (the rest as they are)."""
+    program = program_settings()
+    for name, value in fields.items():
+        setattr(program, name, value)
+    program.save()
+    return program
+
+
+def make_coupon(*, affiliate: Affiliate, code: str, value="10") -> AffiliateCoupon:
+    """A percent-off discount code that belongs to `affiliate`."""
+    discount = DiscountCode.objects.create(code=code.upper(), kind="percent", value=Decimal(value))
+    return AffiliateCoupon.objects.create(affiliate=affiliate, discount_code=discount)
+
+
+def make_referral(*, order, affiliate: Affiliate, **fields) -> Referral:
+    """The order attributed to `affiliate` (by link unless `source` says otherwise)."""
+    fields.setdefault("source", ReferralSource.LINK)
+    return Referral.objects.create(order=order, affiliate=affiliate, **fields)
