@@ -13,13 +13,11 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
-from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
@@ -29,7 +27,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
-from apothecary.core.admin_actions import ActionFormsMixin
+from apothecary.core.admin_actions import ActionFormsMixin, ActionPostMixin
 
 from . import services
 from .models import RETURN_TRANSITIONS, Order, ReturnRequest, ReturnStatus
@@ -175,6 +173,9 @@ class ReturnAction:
     def form(self, return_request: ReturnRequest, data=None) -> ReturnActionForm:
         return self.form_class(data, return_request=return_request, prefix=self.name)
 
+    def state(self, return_request: ReturnRequest) -> str:
+        return return_request.status
+
     def perform(self, return_request: ReturnRequest, data: dict, actor) -> ReturnRequest:
         return return_transition(
             request=return_request, to=self.to, actor=actor, **self.options(data)
@@ -189,7 +190,8 @@ ACTIONS = {
             "Approve",
             ApproveForm,
             ReturnStatus.APPROVED,
-            "Return {pk} of order {number} approved; the customer is told how to send it.",
+            "Return {obj.pk} of order {obj.order.number} approved; the customer is told how "
+            "to send it.",
             explains="The customer is emailed how to send the items back.",
         ),
         ReturnAction(
@@ -197,7 +199,7 @@ ACTIONS = {
             "Reject",
             RejectForm,
             ReturnStatus.REJECTED,
-            "Return {pk} of order {number} rejected; the customer is sent your note.",
+            "Return {obj.pk} of order {obj.order.number} rejected; the customer is sent your note.",
             options=lambda data: {"note": data["note"]},
             destructive=True,
         ),
@@ -206,7 +208,7 @@ ACTIONS = {
             "Mark received",
             ReceiveForm,
             ReturnStatus.RECEIVED,
-            "Return {pk} of order {number} marked received.",
+            "Return {obj.pk} of order {obj.order.number} marked received.",
             explains="The parcel has arrived; the customer is emailed that it did.",
             options=lambda data: {"restock": data["restock"]},
         ),
@@ -215,7 +217,7 @@ ACTIONS = {
             "Refund",
             RefundForm,
             ReturnStatus.REFUNDED,
-            "Return {pk} of order {number} refunded through the payment provider.",
+            "Return {obj.pk} of order {obj.order.number} refunded through the payment provider.",
             destructive=True,
         ),
     ]
@@ -278,50 +280,14 @@ class ReturnDetailView(
         return context
 
 
-class ReturnActionView(ReturnDetailView):
-    """POST only: check, validate, call return_transition, then back to the detail page."""
+class ReturnActionView(ActionPostMixin, ReturnDetailView):
+    """POST only: check, validate, call return_transition, then back to the detail page
+    (core.admin_actions.ActionPostMixin)."""
 
-    http_method_names = ["post"]
+    noun = "return"
 
-    def refuse(self, message: str, *, status: int, bound_forms=None):
-        messages.error(self.request, message)
-        self.reload()
-        context = self.get_context_data(bound_forms=bound_forms)
-        return self.render_to_response(context, status=status)
-
-    def post(self, request, *args, **kwargs):
-        action = ACTIONS.get(kwargs["action"])
-        if action is None:
-            raise Http404("No such action.")
-        return_request = self.object
-        label = return_request.get_status_display().lower()
-        if not action.is_available(return_request):
-            return self.refuse(
-                f"{action.label} is not possible: return {return_request.pk} is {label}. "
-                "Nothing was changed.",
-                status=409,
-            )
-        form = action.form(return_request, request.POST)
-        if not form.is_valid():
-            return self.refuse(
-                "The return was not changed: please correct the errors below.",
-                status=400,
-                bound_forms={action.name: form},
-            )
-        if form.cleaned_data["seen"] != return_request.status:
-            return self.refuse(
-                f"Return {return_request.pk} changed since this page was opened: it is now "
-                f"{label}. Nothing was done; check it and try again if still needed.",
-                status=409,
-            )
-        try:
-            action.perform(return_request, form.cleaned_data, request.user)
-        except action_errors() as error:
-            return self.refuse(f"{error} Nothing was changed.", status=409)
-        messages.success(
-            request, action.done.format(pk=return_request.pk, number=return_request.order.number)
-        )
-        return HttpResponseRedirect(reverse(self.inspect_url_name, args=[return_request.pk]))
+    def get_action_errors(self):
+        return action_errors()
 
 
 class ReturnViewSet(ModelViewSet):

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -19,7 +19,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
-from apothecary.core.admin_actions import ActionFormsMixin
+from apothecary.core.admin_actions import ActionFormsMixin, ActionPostMixin
 
 from . import services
 from .models import REASON_MAX, REPLY_MAX, REVIEW_TRANSITIONS, Review, ReviewStatus
@@ -90,6 +90,9 @@ class ReviewAction:
     def form(self, review: Review, data=None) -> ReviewActionForm:
         return self.form_class(data, review=review, prefix=self.name)
 
+    def state(self, review: Review) -> str:
+        return review.status
+
 
 ACTIONS = {
     action.name: action
@@ -101,7 +104,7 @@ ACTIONS = {
             lambda r, data, actor: services.review_transition(
                 review=r, to=ReviewStatus.APPROVED, actor=actor
             ),
-            "Review “{title}” approved: it is now shown on the site.",
+            "Review “{obj.title}” approved: it is now shown on the site.",
             to=ReviewStatus.APPROVED,
         ),
         ReviewAction(
@@ -111,7 +114,7 @@ ACTIONS = {
             lambda r, data, actor: services.review_transition(
                 review=r, to=ReviewStatus.REJECTED, actor=actor, reason=data["reason"]
             ),
-            "Review “{title}” rejected; the writer is sent your reason.",
+            "Review “{obj.title}” rejected; the writer is sent your reason.",
             to=ReviewStatus.REJECTED,
             destructive=True,
         ),
@@ -125,7 +128,7 @@ ACTIONS = {
                 incentivized=data["incentivized"],
                 actor=actor,
             ),
-            "Review “{title}”: reply and flags saved.",
+            "Review “{obj.title}”: reply and flags saved.",
         ),
     ]
 }
@@ -190,53 +193,11 @@ class ReviewDetailView(
         return context
 
 
-class ReviewActionView(ReviewDetailView):
-    """POST only: check, validate, call the service, then back to the detail page."""
+class ReviewActionView(ActionPostMixin, ReviewDetailView):
+    """POST only: check, validate, call the service, then back to the detail page
+    (core.admin_actions.ActionPostMixin)."""
 
-    http_method_names = ["post"]
-
-    def refuse(self, message: str, *, status: int, bound_forms=None):
-        messages.error(self.request, message)
-        self.reload()
-        return self.render_to_response(
-            self.get_context_data(bound_forms=bound_forms), status=status
-        )
-
-    def post(self, request, *args, **kwargs):
-        action = ACTIONS.get(kwargs["action"])
-        if action is None:
-            raise Http404("No such action.")
-        review = self.object
-        label = review.get_status_display().lower()
-        if not action.is_available(review):
-            return self.refuse(
-                f"{action.label} is not possible: review {review.pk} is {label}. "
-                "Nothing was changed.",
-                status=409,
-            )
-        form = action.form(review, request.POST)
-        if not form.is_valid():
-            return self.refuse(
-                "The review was not changed: please correct the errors below.",
-                status=400,
-                bound_forms={action.name: form},
-            )
-        if form.cleaned_data["seen"] != review.status:
-            return self.refuse(
-                f"Review {review.pk} changed since this page was opened: it is now {label}. "
-                "Nothing was done; check it and try again if still needed.",
-                status=409,
-            )
-        try:
-            action.perform(review, form.cleaned_data, request.user)
-        except services.ReviewError as error:
-            return self.refuse(
-                f"{error} Nothing was changed.",
-                status=error.status,
-                bound_forms={action.name: form},
-            )
-        messages.success(request, action.done.format(title=review.title))
-        return HttpResponseRedirect(reverse(self.inspect_url_name, args=[review.pk]))
+    action_errors = (services.ReviewError,)
 
 
 class BulkForm(forms.Form):
