@@ -393,9 +393,11 @@ def _due_after_refunds(*, original: Decimal, order: Order) -> Decimal:
 
 def commission_adjust_for_refund(*, order: Order) -> None:
     """Bring the order's commission in line with its refunds. Pending or approved: a full
-    refund or cancellation reverses it, a partial one reduces its amount. Paid: the
-    difference between what was paid (net of earlier adjustments) and what is now due
-    becomes a negative, approved adjustment for the next payout. Safe to run repeatedly."""
+    refund or cancellation reverses it, a partial one reduces its amount. Paid, or already
+    in a payout batch (whose amount may have been exported to the payment provider): the
+    difference between what was (or is being) paid, net of earlier adjustments, and what is
+    now due becomes a negative, approved adjustment for the next payout. Safe to run
+    repeatedly."""
     with transaction.atomic():
         order = Order.objects.get(pk=order.pk)
         commissions = Commission.objects.select_for_update().filter(
@@ -404,7 +406,10 @@ def commission_adjust_for_refund(*, order: Order) -> None:
         for commission in commissions:
             due = _due_after_refunds(original=commission.original_amount, order=order)
             refunded = f"{order.refunded_amount} of {order.total} {order.currency}"
-            if commission.status in (CommissionStatus.PENDING, CommissionStatus.APPROVED):
+            batched = commission.payout_id is not None
+            if batched or commission.status == CommissionStatus.PAID:
+                _adjust_paid(commission=commission, order=order, due=due, refunded=refunded)
+            elif commission.status in (CommissionStatus.PENDING, CommissionStatus.APPROVED):
                 if _fully_refunded(order):
                     cancelled = order.status == OrderStatus.CANCELLED
                     what = "cancelled" if cancelled else "refunded in full"
@@ -423,8 +428,6 @@ def commission_adjust_for_refund(*, order: Order) -> None:
                         amount=due,
                         message=f"Order {order.number} partly refunded ({refunded})",
                     )
-            elif commission.status == CommissionStatus.PAID:
-                _adjust_paid(commission=commission, order=order, due=due, refunded=refunded)
 
 
 def _adjust_paid(*, commission: Commission, order: Order, due: Decimal, refunded: str) -> None:

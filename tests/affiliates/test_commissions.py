@@ -501,3 +501,34 @@ def test_a_commission_error_is_logged_and_the_payment_still_goes_through(
     assert order.commissions.count() == 0
     assert f"commission not created for order {order.number}" in caplog.text
     assert "commission service down" in caplog.text
+
+
+def test_a_refund_while_the_commission_waits_in_a_payout_batch_is_deducted_next_time(order):
+    """The batch's amount may already be uploaded to the payment provider: the commission
+    keeps its amount and is paid with the batch; the refund becomes an adjustment."""
+    from apothecary.affiliates.payouts import payout_batch_create, payout_batch_mark_paid
+
+    set_program(payout_threshold=Decimal("1.00"))
+    pay(order)
+    commission = order.commissions.get()
+    commission_transition(commission=commission, to=S.APPROVED)
+    batch = payout_batch_create(actor=None)
+    batched_amount = batch.payouts.get().amount
+
+    payment_refund(order=order, amount=Decimal("11.00"))
+
+    commission.refresh_from_db()
+    assert (commission.status, commission.amount) == (S.APPROVED, batched_amount)
+    adjustment = Commission.objects.get(order=order, kind=CommissionKind.ADJUSTMENT)
+    assert (adjustment.status, adjustment.amount, adjustment.payout) == (
+        S.APPROVED,
+        Decimal("-0.81"),
+        None,
+    )
+
+    payout_batch_mark_paid(batch=batch, reference="PP-1", actor=None)
+
+    commission.refresh_from_db()
+    adjustment.refresh_from_db()
+    assert commission.status == S.PAID
+    assert (adjustment.status, adjustment.payout) == (S.APPROVED, None)
