@@ -508,3 +508,34 @@ class AffiliateProgramPage(BasePage):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        """The program's figures and terms, and what the sign-up area shows this visitor: the
+        form (with a password for a new account, or filled in from their account), or, for
+        someone already in the program, where they stand."""
+        from apothecary.core.blocks import image_credits
+        from apothecary.core.money import store_currency
+
+        from .forms import ApplicationForm
+
+        context = super().get_context(request, *args, **kwargs)
+        user = getattr(request, "user", None)
+        affiliate = None
+        if user is not None and user.is_authenticated:
+            affiliate = Affiliate.objects.filter(user=user).first()
+        context["program"] = AffiliateProgramSettings.for_request(request)
+        context["currency"] = store_currency()
+        context["affiliate"] = affiliate
+        if affiliate is None and "form" not in context:
+            context["form"] = ApplicationForm(user=user)
+        context["image_credits"] = image_credits(self.body)
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        """Never cached: the form carries a CSRF token and its fill-time clock, and the page
+        greets a signed-in visitor. public_content (core.cache) keeps this Cache-Control."""
+        from django.utils.cache import add_never_cache_headers
+
+        response = super().serve(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response

@@ -13,10 +13,18 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
+from apothecary.affiliates.models import (
+    Affiliate,
+    AffiliateProgramPage,
+    AffiliateProgramSettings,
+    AffiliateStatus,
+    Creative,
+)
 from apothecary.blog.models import (
     BlogIndexPage,
     BlogPostPage,
@@ -108,6 +116,91 @@ def _standard(spec, images) -> StandardPage:
     )
 
 
+def _affiliate_program_page(spec, images) -> AffiliateProgramPage:
+    return _page(AffiliateProgramPage, spec, body=_raw_stream(spec.get("body", []), images))
+
+
+def _replace_placeholder(home, slug: str, model) -> int | None:
+    """Demos seeded before the affiliate program had a StandardPage placeholder at /affiliates/:
+    delete it so that the real page takes its slug; returns its id for the menus to follow."""
+    existing = home.get_children().filter(slug=slug).first()
+    if existing is None or isinstance(existing.specific, model):
+        return None
+    if not isinstance(existing.specific, StandardPage):
+        return None  # an editor put something else there: leave it
+    old_pk = existing.pk
+    existing.delete()
+    return old_pk
+
+
+def _repoint_menus(site, old_pk: int, new_pk: int) -> None:
+    nav = NavigationSettings.for_site(site)
+    changed = False
+    for name in ("header_links", "footer_links"):
+        raw = [dict(block) for block in getattr(nav, name).raw_data]
+        for block in raw:
+            if block["value"].get("page") == old_pk:
+                block["value"] = {**block["value"], "page": new_pk}
+                changed = True
+        setattr(nav, name, json.dumps(raw))
+    if changed:
+        nav.save()
+
+
+def _seed_affiliate_program(site, images, report) -> None:
+    """The program's terms and disclosure (unless an editor set terms), the demo creatives, and
+    one approved demo affiliate who signs in to see the dashboard."""
+    from .demo import pages
+
+    program = AffiliateProgramSettings.for_site(site)
+    if not program.terms:
+        program.terms = pages.AFFILIATE_PROGRAM["terms"]
+        program.disclosure = pages.AFFILIATE_PROGRAM["disclosure"]
+        program.save()
+        report.created.append("affiliate program settings")
+    for spec in pages.AFFILIATE_CREATIVES:
+        if Creative.objects.filter(name=spec["name"]).exists():
+            continue
+        Creative.objects.create(
+            name=spec["name"],
+            kind=spec["kind"],
+            image=images.get(spec.get("image")),
+            text=spec["text"],
+            landing_path=spec["landing_path"],
+        )
+        report.created.append(f"creative {spec['name']}")
+
+    spec = pages.DEMO_AFFILIATE
+    User = get_user_model()
+    user = User.objects.filter(email=spec["email"]).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=spec["email"],
+            password=pages.DEMO_AFFILIATE_PASSWORD,
+            first_name=spec["first_name"],
+            last_name=spec["last_name"],
+        )
+        report.created.append(f"affiliate account {spec['email']}")
+    if not Affiliate.objects.filter(user=user).exists():
+        now = timezone.now()
+        # Created approved, as a fixture: membership.affiliate_transition would email the
+        # demo address on every fresh seed.
+        Affiliate.objects.create(
+            user=user,
+            code=spec["code"],
+            name=f"{spec['first_name']} {spec['last_name']}",
+            email=spec["email"],
+            website=spec["website"],
+            promotion=spec["promotion"],
+            paypal_email=spec["paypal_email"],
+            status=AffiliateStatus.APPROVED,
+            terms_accepted_at=now,
+            applied_at=now,
+            decided_at=now,
+        )
+        report.created.append(f"affiliate {spec['code']}")
+
+
 def _seed_store(home, faq_page, images, report) -> ProductPage:
     """The product page with its packs, shipping zones and discount codes."""
     from .demo import pages, store
@@ -187,6 +280,8 @@ def reset_demo() -> None:
     BrandSettings.objects.all().delete()
     NavigationSettings.objects.all().delete()
     reset_contact_settings()
+    AffiliateProgramSettings.objects.all().delete()
+    Creative.objects.all().delete()  # their images are gone
 
 
 @transaction.atomic
@@ -198,12 +293,17 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
     root = _ensure_root()
     report = SeedReport()
     progress = tqdm(
-        total=len(posts.IMAGES) + len(posts.POSTS) + len(pages.STANDARD_PAGES) + 4,
+        total=len(posts.IMAGES)
+        + len(pages.AFFILIATE_BANNER_IMAGE)
+        + len(posts.POSTS)
+        + len(pages.STANDARD_PAGES)
+        + 4,
         desc="Seeding the demo",
         disable=quiet,
         unit="item",
     )
     images = _images(posts.IMAGES, report, progress)
+    images.update(_images(pages.AFFILIATE_BANNER_IMAGE, report, progress))
 
     # Wagtail's migrations leave a plain "Welcome" page; the demo home page replaces it.
     for child in root.get_children().filter(content_type__model="page", slug="home"):
@@ -251,6 +351,7 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
     progress.update(1)
 
     by_slug = {}
+    replaced = {}  # old page id → slug, of placeholders that a page of the right type replaces
     for spec in pages.STANDARD_PAGES:
         if spec["slug"] == "order":
             page = _page(OrderPage, spec, body=_raw_stream(spec.get("body", []), images))
@@ -258,6 +359,11 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
             page = _page(ReviewsPage, spec, body=_raw_stream(spec.get("body", []), images))
         elif spec["slug"] == "contact":
             page = contact_page(spec, body=_raw_stream(spec.get("body", []), images))
+        elif spec["slug"] == "affiliates":
+            old_pk = _replace_placeholder(home, spec["slug"], AffiliateProgramPage)
+            if old_pk is not None:
+                replaced[old_pk] = spec["slug"]
+            page = _affiliate_program_page(spec, images)
         else:
             page = _standard(spec, images)
         by_slug[spec["slug"]] = _publish(home, page, report)
@@ -308,6 +414,9 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
             setattr(brand, key, value)
         brand.save()
     seed_contact_settings(site, report)
+    _seed_affiliate_program(site, images, report)
+    for old_pk, slug in replaced.items():
+        _repoint_menus(site, old_pk, by_slug[slug].pk)
 
     nav = NavigationSettings.for_site(site)
     if not nav.header_links and not nav.footer_links:

@@ -78,9 +78,68 @@ def test_demo_copy_makes_no_disease_claims_for_the_product():
         repr(pages.PRODUCT_PAGE),
         repr(pages.HOME),
         repr(faq.FAQ),
+        repr(pages.AFFILIATE_PROGRAM),
+        repr(pages.AFFILIATE_CREATIVES),
     ]
     claim = re.compile(
         r"patch(es)?\W+(\w+\W+){0,4}(cures?|treats?|prevents?|heals?|reverses?)\b", re.I
     )
     for text in texts:
         assert not claim.search(text), claim.search(text).group(0)
+
+
+def test_demo_has_the_affiliate_program_page_terms_creatives_and_an_approved_affiliate():
+    from apothecary.affiliates.models import (
+        Affiliate,
+        AffiliateProgramPage,
+        Creative,
+        program_settings,
+    )
+    from apothecary.core.demo.pages import DEMO_AFFILIATE_PASSWORD
+
+    page = AffiliateProgramPage.objects.get()
+    program = program_settings()
+    affiliate = Affiliate.objects.get(code="b12friend")
+
+    assert (page.url, page.live) == ("/affiliates/", True)
+    assert "Sign-up opening soon" not in str(page.body)
+    assert "Payouts" in program.terms and "commission" in program.disclosure
+    assert sorted(Creative.objects.values_list("kind", flat=True)) == ["banner", "text"]
+    assert Creative.objects.get(kind="banner").image.credit
+    assert affiliate.status == "approved"
+    assert affiliate.user.email == "affiliate@b12patch.example"
+    assert affiliate.user.check_password(DEMO_AFFILIATE_PASSWORD)
+
+
+def test_seed_demo_replaces_the_old_affiliates_placeholder_and_the_footer_follows(capsys):
+    """Demos seeded before the program had a StandardPage at /affiliates/."""
+    import json
+
+    from wagtail.models import Site
+
+    from apothecary.affiliates.models import AffiliateProgramPage
+    from apothecary.pages.models import StandardPage
+
+    site = Site.objects.get(is_default_site=True)
+    old = Page.objects.get(slug="affiliates")
+    old_pk = old.pk
+    old.delete()
+    placeholder = StandardPage(title="Affiliate Program", slug="affiliates", intro="Soon.")
+    site.root_page.add_child(instance=placeholder)
+    placeholder.save_revision().publish()
+    nav = NavigationSettings.for_site(site)
+    raw = [dict(block) for block in nav.footer_links.raw_data]
+    for block in raw:
+        if block["value"]["page"] == old_pk:
+            block["value"] = {**block["value"], "page": placeholder.pk}
+    nav.footer_links = json.dumps(raw)
+    nav.save()
+
+    call_command("seed_demo")
+
+    page = AffiliateProgramPage.objects.get()
+    assert page.url == "/affiliates/"
+    assert not StandardPage.objects.filter(slug="affiliates").exists()
+    footer = [block.value for block in NavigationSettings.for_site(site).footer_links]
+    assert footer[-1]["label"] == "Affiliate Program"
+    assert footer[-1]["page"].pk == page.pk

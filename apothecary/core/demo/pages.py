@@ -375,6 +375,8 @@ STANDARD_PAGES = [
         ],
     },
     # ------------------------------------------------------------------ Affiliates
+    # An AffiliateProgramPage (core.seeding): this copy, then the figures, terms and disclosure
+    # of AFFILIATE_PROGRAM below (kept in the program's settings), then the sign-up form.
     {
         "slug": "affiliates",
         "title": "Affiliate Program",
@@ -401,13 +403,16 @@ STANDARD_PAGES = [
                 "bullet_list",
                 {
                     "items": [
-                        "Apply with a short description of your site or channel",
-                        "Once approved, you receive a personal referral link and a discount code "
-                        "for your audience",
-                        "Share the link or code in your articles, videos or newsletters",
-                        "When someone orders through your link or enters your code at "
-                        "checkout, the sale is credited to you",
-                        "You see your referred orders and earnings in a simple monthly statement",
+                        "Apply with the form on this page and a short description of your site "
+                        "or channel; a person on our team reads every application",
+                        "Once approved, you get a personal referral code and can turn any page "
+                        "of our site into your link in your dashboard",
+                        "Share your links in your articles, videos or newsletters, with the "
+                        "disclosure next to them",
+                        "When someone orders within the cookie window after clicking your link, "
+                        "the sale is credited to you",
+                        "Your dashboard shows clicks, orders and earnings day by day, the "
+                        "banners you can use, and your payouts",
                     ],
                     "ordered": True,
                 },
@@ -415,15 +420,16 @@ STANDARD_PAGES = [
             ("heading", {"text": "Commission and payment", "level": "h2"}),
             (
                 "paragraph",
-                "<p>Affiliates earn 15% of the value of each referred order, excluding shipping "
-                "and taxes. Commission is confirmed once the 30-day return window has passed, "
-                "so refunded orders are not paid. We pay monthly by bank transfer or PayPal "
-                "once your confirmed balance reaches $50; smaller balances roll over to the "
-                "next month.</p>"
+                "<p>You earn the commission rate shown in the box on this page on the price of "
+                "the products in each referred order, after discounts and without shipping or "
+                "taxes. A commission is pending until the order is past its return period, so "
+                "refunded orders are not paid; it is then approved and paid with the next "
+                "payout once your approved balance reaches the threshold. Smaller balances roll "
+                "over.</p>"
                 "<p>When a visitor arrives through your link, our own site remembers the "
-                "referral for 30 days in a first-party cookie, set only where the visitor has "
-                "allowed it; a visitor who types your code at checkout is credited to you "
-                "either way. Nothing follows visitors around the web.</p>",
+                "referral in a first-party cookie, set only where the visitor has allowed it. "
+                "Nothing follows visitors around the web, and we never share their details "
+                "with you: your dashboard shows dates and amounts, not names.</p>",
             ),
             ("heading", {"text": "Disclosure: telling your audience", "level": "h2"}),
             (
@@ -436,8 +442,8 @@ STANDARD_PAGES = [
                 "bullet_list",
                 {
                     "items": [
-                        "Place a plain disclosure close to the link or mention, such as “I earn "
-                        "a commission if you buy through this link”",
+                        "Place a plain disclosure close to the link or mention, such as the "
+                        "one suggested on this page",
                         "Make the disclosure visible without clicking or scrolling, and say it "
                         "out loud in videos and podcasts",
                         "Disclose any free product you received from us",
@@ -462,10 +468,11 @@ STANDARD_PAGES = [
                 "callout",
                 {
                     "tone": "info",
-                    "title": "Sign-up opening soon",
-                    "text": "<p>Applications open shortly. To hear as soon as they do, email "
-                    "hello@b12patch.example with the subject “Affiliate program” and a link to "
-                    "your site or channel.</p>",
+                    "title": "Ready to apply?",
+                    "text": "<p>The form is at the end of this page and takes about five "
+                    "minutes. Already a customer? Sign in first and join with your account. "
+                    "Questions before you apply: write to hello@b12patch.example with the "
+                    "subject “Affiliate program”.</p>",
                 },
             ),
         ],
@@ -995,3 +1002,94 @@ BRAND = {
         "especially if you are pregnant, take medicines or have a health condition."
     ),
 }
+
+# The affiliate program's settings (AffiliateProgramSettings of the default site): the figures
+# keep the model's defaults (15%, 30 days, 50.00, monthly); these are the terms and disclosure.
+AFFILIATE_PROGRAM = {
+    "disclosure": (
+        "I earn a commission if you buy B12 Patch through my links, at no extra cost to you."
+    ),
+    "terms": (
+        "<h3>1. Joining</h3>"
+        "<p>Anyone aged 18 or over with a website, channel, newsletter or social account may "
+        "apply. We read every application and may decline one without giving a reason, for "
+        "example when the content does not suit a health brand.</p>"
+        "<h3>2. What earns a commission</h3>"
+        "<ul>"
+        "<li>An order placed within the cookie window after a visitor clicks your link, or "
+        "one that uses a coupon we gave you.</li>"
+        "<li>Only paid orders count. The commission is worked out on the products after "
+        "discounts, without shipping and taxes.</li>"
+        "<li>If a visitor clicked more than one affiliate’s link, the rule shown in the "
+        "program box decides who gets the order.</li>"
+        "<li>Your own orders, orders from your household and orders we find to be made "
+        "with fake clicks earn nothing.</li>"
+        "</ul>"
+        "<h3>3. Refunds</h3>"
+        "<p>A commission stays pending until the order’s return period has passed. A refund "
+        "reduces or cancels it; a refund after you were paid is deducted from your next "
+        "payout.</p>"
+        "<h3>4. Payouts</h3>"
+        "<p>We pay approved commissions on the schedule in the program box, by PayPal or "
+        "bank transfer, once your approved balance reaches the threshold. Keep your payout "
+        "details up to date by writing to us; you are responsible for the taxes on what you "
+        "earn.</p>"
+        "<h3>5. How you promote us</h3>"
+        "<ul>"
+        "<li>Disclose clearly, next to every link or code, that you earn a commission.</li>"
+        "<li>Describe B12 Patch only with the facts on our product page. Never say or suggest "
+        "that it diagnoses, treats, cures or prevents a disease, and never promise "
+        "results.</li>"
+        "<li>No spam, no fake reviews, no coupon or cashback sites, no paid search ads on "
+        "our brand name, and no pretending to be us.</li>"
+        "</ul>"
+        "<h3>6. Ending the partnership</h3>"
+        "<p>You may leave at any time by writing to us. We may suspend or end an affiliate "
+        "account that breaks these terms, and withhold commission on the orders concerned. "
+        "Approved commissions earned fairly are paid.</p>"
+        "<h3>7. Changes</h3>"
+        "<p>We may change these terms or the figures in the program box; we email affiliates "
+        "at least 30 days before a change that lowers commission, and orders placed before "
+        "it keep the old terms.</p>"
+    ),
+}
+
+AFFILIATE_BANNER_IMAGE = {
+    "affiliate-banner": {
+        "title": "B12 Patch affiliate banner",
+        "motif": "patch",
+        "palette": ("#14532d", "#bbf7d0"),
+        "credit": "Illustration: drawn for the B12 Patch demo",
+    },
+}
+
+AFFILIATE_CREATIVES = [
+    {
+        "name": "Banner: one small patch a day",
+        "kind": "banner",
+        "image": "affiliate-banner",
+        "text": "B12 Patch: vitamin B12 in a small patch worn on the skin",
+        "landing_path": "/products/b12-patch/",
+    },
+    {
+        "name": "Text link: order page",
+        "kind": "text",
+        "text": "Try B12 Patch, vitamin B12 in a daily patch",
+        "landing_path": "/order/",
+    },
+]
+
+# A demo affiliate, approved, to show the dashboard (its password is in the README).
+DEMO_AFFILIATE = {
+    "email": "affiliate@b12patch.example",
+    "first_name": "Robin",
+    "last_name": "Fields",
+    "code": "b12friend",
+    "website": "https://plantplate.example, @plantplate on Instagram",
+    "promotion": (
+        "A weekly newsletter and blog about plant-based cooking. I would mention the patch in "
+        "a post about getting enough vitamin B12 on a vegan diet, with a clear disclosure."
+    ),
+    "paypal_email": "affiliate@b12patch.example",
+}
+DEMO_AFFILIATE_PASSWORD = "b12-affiliate-demo"
