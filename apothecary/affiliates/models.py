@@ -1,8 +1,9 @@
 """The affiliate program: affiliates, their clicks, the orders they referred, the commissions
 those orders earn, and the payouts that pay them.
 
-Statuses change only through the functions in services.py (one per state machine); the
-tables below are the only moves they allow."""
+Statuses change only through one function per state machine: an affiliate's through
+membership.affiliate_transition, a commission's through services.commission_transition (which
+payouts.payout_batch_mark_paid also uses); the tables below are the only moves they allow."""
 
 from decimal import Decimal
 
