@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "apothecary.reviews",
     "apothecary.contact",
     "apothecary.affiliates",
+    "apothecary.research",
+    "apothecary.compliance",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

@@ -105,11 +105,26 @@ class BasePage(Page):
     show_health_disclaimer = models.BooleanField(
         default=False, help_text="Show the brand's health disclaimer at the foot of the page."
     )
+    medical_reviewer = models.ForeignKey(
+        "compliance.MedicalReviewer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The health professional who checked this page's health content.",
+    )
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When they last checked it."
+    )
 
     promote_panels = [
         *Page.promote_panels,
         FieldPanel("social_image"),
         FieldPanel("show_health_disclaimer"),
+        MultiFieldPanel(
+            [FieldPanel("medical_reviewer"), FieldPanel("last_reviewed")],
+            heading="Medical review",
+        ),
     ]
 
     class Meta:

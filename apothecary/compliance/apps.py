@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ComplianceConfig(AppConfig):
+    name = "apothecary.compliance"
+    label = "compliance"
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Medical review and claims"
