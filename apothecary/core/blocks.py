@@ -5,6 +5,8 @@ from django.forms.utils import ErrorList
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from apothecary.research.blocks import CitationBlock
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4", "superscript"]
 
 
@@ -99,6 +101,7 @@ class BodyBlock(blocks.StreamBlock):
     image = CreditedImageBlock()
     callout = CalloutBlock()
     comparison_table = ComparisonTableBlock()
+    citation = CitationBlock()
 
 
 def image_credits(*stream_values, extra_images=()) -> list:

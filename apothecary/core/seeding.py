@@ -6,6 +6,7 @@ created. `reset=True` deletes the demo's pages, images and settings first.
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
@@ -41,6 +42,9 @@ from apothecary.catalog.models import (
 from apothecary.checkout.models import DiscountCode, ShippingRate, ShippingZone
 from apothecary.contact.demo import contact_page, reset_contact_settings, seed_contact_settings
 from apothecary.pages.models import FAQPage, HomePage, SiteMapPage, StandardPage
+from apothecary.research.demo import seed_citations
+from apothecary.research.models import Citation, ResearchPage
+from apothecary.research.uses import citation_uses_rebuild_all
 from apothecary.reviews.models import ReviewsPage
 
 from .drawing import draw_illustration
@@ -57,12 +61,32 @@ class SeedReport:
     admin_password: str | None = None  # None when someone changed the demo admin's password
 
 
-def _raw_stream(blocks, images) -> str:
-    """(block_type, value) pairs of the demo copy as StreamField JSON, image keys made ids."""
+CITE_MARKER = re.compile(r"\[cite:[^\]]*\]")
+CITE_KEY = re.compile(r"key:([a-z0-9-]+)")
+
+
+def _cite_keys(text: str, citations) -> str:
+    """The demo copy cites by stable key, [cite:key:framingham-bmd]; the page stores the
+    citation's id, [cite:12], which is what editors type."""
+    return CITE_MARKER.sub(
+        lambda marker: CITE_KEY.sub(lambda key: str(citations[key[1]].pk), marker[0]), text
+    )
+
+
+def _raw_stream(blocks, images, citations=None) -> str:
+    """(block_type, value) pairs of the demo copy as StreamField JSON, image and citation keys
+    made ids."""
+    citations = citations or {}
     raw = []
     for block_type, value in blocks:
         if block_type == "image":
             value = {**value, "image": images[value["image"]].pk}
+        elif block_type == "citation":
+            value = {**value, "citation": citations[value["citation"]].pk}
+        elif block_type == "paragraph":
+            value = _cite_keys(value, citations)
+        elif block_type == "callout":
+            value = {**value, "text": _cite_keys(value["text"], citations)}
         raw.append({"type": block_type, "value": value})
     return json.dumps(raw)
 
@@ -116,13 +140,23 @@ def _standard(spec, images) -> StandardPage:
     )
 
 
+def _research_page(spec, images, citations) -> ResearchPage:
+    return _page(
+        ResearchPage,
+        spec,
+        show_health_disclaimer=spec.get("show_health_disclaimer", False),
+        body=_raw_stream(spec.get("body", []), images, citations),
+    )
+
+
 def _affiliate_program_page(spec, images) -> AffiliateProgramPage:
     return _page(AffiliateProgramPage, spec, body=_raw_stream(spec.get("body", []), images))
 
 
 def _replace_placeholder(home, slug: str, model) -> int | None:
-    """Demos seeded before the affiliate program had a StandardPage placeholder at /affiliates/:
-    delete it so that the real page takes its slug; returns its id for the menus to follow."""
+    """Demos seeded before the affiliate program (or the research library) had a StandardPage
+    placeholder at /affiliates/ (/research/): delete it so that the real page takes its slug;
+    returns its id for the menus to follow."""
     existing = home.get_children().filter(slug=slug).first()
     if existing is None or isinstance(existing.specific, model):
         return None
@@ -199,6 +233,13 @@ def _seed_affiliate_program(site, images, report) -> None:
             decided_at=now,
         )
         report.created.append(f"affiliate {spec['code']}")
+
+
+def _seed_medical_review(pages_by_slug: dict, report) -> None:
+    """The demo's (fictional) medical reviewer, named on a few pages; see compliance.demo."""
+    from apothecary.compliance.demo import seed_medical_review
+
+    seed_medical_review(pages_by_slug, report)
 
 
 def _seed_store(home, faq_page, images, report) -> ProductPage:
@@ -350,6 +391,11 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
     product = _seed_store(home, faq_page, images, report)
     progress.update(1)
 
+    citations_before = Citation.objects.count()
+    citations = seed_citations()
+    if Citation.objects.count() > citations_before:
+        report.created.append(f"{Citation.objects.count() - citations_before} citations")
+
     by_slug = {}
     replaced = {}  # old page id → slug, of placeholders that a page of the right type replaces
     for spec in pages.STANDARD_PAGES:
@@ -364,6 +410,11 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
             if old_pk is not None:
                 replaced[old_pk] = spec["slug"]
             page = _affiliate_program_page(spec, images)
+        elif spec["slug"] == "research":
+            old_pk = _replace_placeholder(home, spec["slug"], ResearchPage)
+            if old_pk is not None:
+                replaced[old_pk] = spec["slug"]
+            page = _research_page(spec, images, citations)
         else:
             page = _standard(spec, images)
         by_slug[spec["slug"]] = _publish(home, page, report)
@@ -380,7 +431,7 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
             header_image=images.get(spec.get("header_image")),
             header_image_alt=spec.get("header_image_alt", ""),
             show_health_disclaimer=True,
-            body=_raw_stream(spec["body"], images),
+            body=_raw_stream(spec["body"], images, citations),
         )
         post.tags.add(*spec["tags"])
         for order, ref in enumerate(spec.get("references", [])):
@@ -417,6 +468,9 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
     _seed_affiliate_program(site, images, report)
     for old_pk, slug in replaced.items():
         _repoint_menus(site, old_pk, by_slug[slug].pk)
+    # Publishing keeps "cited in" current; this catches pages published before it did.
+    citation_uses_rebuild_all()
+    _seed_medical_review({**by_slug, **post_pages, product.slug: product}, report)
 
     nav = NavigationSettings.for_site(site)
     if not nav.header_links and not nav.footer_links:

@@ -6,3 +6,8 @@ class ResearchConfig(AppConfig):
     label = "research"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Research library"
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()

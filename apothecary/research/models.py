@@ -180,3 +180,16 @@ class ResearchPage(BasePage):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        """The library, filtered by ?topic=<slug> and ?type=<kind>; unknown values are ignored
+        (the page is publicly cached per URL, so the filters cost nothing on repeat visits)."""
+        from .library import research_library
+
+        context = super().get_context(request, *args, **kwargs)
+        context["library"] = research_library(
+            topic=request.GET.get("topic", "")[:100],
+            kind=request.GET.get("type", "")[:40],
+            exclude_page_id=self.pk,
+        )
+        return context

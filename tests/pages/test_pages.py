@@ -1,6 +1,9 @@
+import json
+
 import pytest
 
 from apothecary.pages.models import FAQPage, HomePage, SiteMapPage, StandardPage
+from tests.conftest import publish
 from tests.helpers import h1, json_ld_types, nav_links, parse_page
 
 pytestmark = pytest.mark.django_db
@@ -90,14 +93,31 @@ def test_standard_page_renders_body_blocks_credits_and_disclaimer(client):
     assert h1(response) == page.title
     assert page.show_health_disclaimer
     assert "not intended to diagnose, treat, cure, or prevent any disease" in html
-    assert json_ld_types(response) == ["BreadcrumbList"]
-    crumbs = parse_page(response).json_ld[0]["itemListElement"]
+    # the demo names a medical reviewer on this page (issue 6)
+    assert json_ld_types(response) == ["MedicalWebPage", "BreadcrumbList"]
+    crumbs = parse_page(response).json_ld[1]["itemListElement"]
     assert [c["name"] for c in crumbs] == ["Home", page.title]
     assert crumbs[1]["item"] == "http://testserver/about-vitamin-b12/"
 
 
-def test_policy_page_has_no_health_disclaimer(client):
-    response = client.get("/shipping-returns/")
+def test_a_page_that_neither_asks_for_nor_mentions_the_product_has_no_health_disclaimer(
+    client, demo_site
+):
+    """The disclaimer follows the product (issue 6): a policy page that never names it and
+    leaves the box unticked shows none."""
+    page = publish(
+        demo_site.root_page,
+        StandardPage(
+            title="Opening hours",
+            slug="opening-hours",
+            body=json.dumps([{"type": "paragraph", "value": "<p>We answer mail on weekdays.</p>"}]),
+        ),
+    )
+    assert not page.show_health_disclaimer
+
+    response = client.get(page.url)
+
+    assert response.status_code == 200
     assert "not intended to diagnose" not in response.content.decode()
 
 

@@ -482,8 +482,8 @@ STANDARD_PAGES = [
         "slug": "research",
         "title": "B12 Patch Research",
         "intro": (
-            "An overview of the published research on vitamin B12 that our articles draw on. A "
-            "fuller, searchable library of study summaries is on its way."
+            "The published research on vitamin B12 that our articles draw on, each source with "
+            "a plain-language summary and a link to the original."
         ),
         "search_description": (
             "Summaries of published studies on vitamin B12, bone health, nerve health and "
@@ -509,63 +509,14 @@ STANDARD_PAGES = [
                 "such as low B12 and low bone density, tend to occur together. That is useful, "
                 "but it does not prove that one causes the other. Case reports describe a "
                 "single patient and show what is possible, not what is typical. Randomized "
-                "trials give stronger evidence, and we will point them out in our library as it "
-                "grows.</p>",
-            ),
-            ("heading", {"text": "Vitamin B12 and bone health", "level": "h2"}),
-            (
-                "bullet_list",
-                {
-                    "items": [
-                        "The Framingham Osteoporosis Study, led from Tufts University, found "
-                        "that men with the lowest plasma B12 had the lowest bone mineral "
-                        "density, especially at the hip, and that women with B12 deficiency had "
-                        "lower density in the spine",
-                        "A case report described a patient with pernicious anemia whose severe "
-                        "osteoporosis improved after treatment with B12 combined with "
-                        "etidronate, a bone medicine",
-                        "Research from the University of Michigan found an association between "
-                        "pernicious anemia and severe osteoporosis",
-                    ],
-                    "ordered": False,
-                },
+                "trials give stronger evidence. Each source below says which kind it is, and "
+                "its summary says what it looked at and how far its findings go.</p>",
             ),
             (
                 "paragraph",
-                "<p>Read the Framingham paper on "
-                '<a href="https://pubmed.ncbi.nlm.nih.gov/15616293/">PubMed</a> (Tucker KL '
-                "et al., Journal of Bone and Mineral Research, 2005).</p>",
-            ),
-            ("heading", {"text": "Vitamin B12 and the nervous system", "level": "h2"}),
-            (
-                "paragraph",
-                "<p>B12 is needed to build and maintain myelin, the insulating sheath around "
-                "nerve fibers. A number of studies have looked at B12 levels in people with "
-                "multiple sclerosis, a disease that damages myelin, because the symptoms of "
-                "the two conditions overlap and low B12 is common in people with MS. Doctors "
-                "check B12 when they investigate nerve symptoms for exactly this reason. "
-                '<a href="https://pubmed.ncbi.nlm.nih.gov/?term=vitamin+b12+multiple+'
-                'sclerosis">Browse these studies on PubMed</a>.</p>',
-            ),
-            ("heading", {"text": "Absorption and groups at risk", "level": "h2"}),
-            (
-                "paragraph",
-                "<p>A large body of research describes who is most likely to run short of B12 "
-                "and why. Topics our articles draw on include:</p>",
-            ),
-            (
-                "bullet_list",
-                {
-                    "items": [
-                        "The role of intrinsic factor and the ileum in absorbing B12",
-                        "Lower B12 levels in long-term users of metformin",
-                        "Deficiency after gastric bypass and sleeve gastrectomy",
-                        "Falling stomach acid and B12 absorption in older adults",
-                        "B12 status in vegetarians and vegans",
-                        "Maternal B12 in pregnancy and breastfeeding",
-                    ],
-                    "ordered": False,
-                },
+                "<p>Choose a topic or a type of source to narrow the list. Under each source "
+                "you will find the articles on this site that cite it, and links to its "
+                "record on PubMed or to the publisher through its DOI.</p>",
             ),
             ("heading", {"text": "Reference sources we rely on", "level": "h2"}),
             (
@@ -574,14 +525,6 @@ STANDARD_PAGES = [
                 f'<a href="{ODS_B12}">NIH Office of Dietary Supplements fact sheet</a>. For '
                 f'symptoms and testing we also refer to the <a href="{NHS_B12}">NHS</a> and '
                 f'<a href="{MEDLINEPLUS_B12}">MedlinePlus</a>.</p>',
-            ),
-            ("heading", {"text": "Coming soon: our research library", "level": "h2"}),
-            (
-                "paragraph",
-                "<p>We are building a fuller library on this page, with a plain-language summary "
-                "of each study, a note on what kind of study it was and how many people took "
-                "part, and a direct link to the original paper. Until then, each post on our "
-                "blog lists the references it uses at the end.</p>",
             ),
         ],
     },

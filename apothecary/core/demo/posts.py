@@ -120,8 +120,8 @@ POSTS = [
             (
                 "paragraph",
                 "<p>The link goes beyond shared symptoms. Low B12 is found often in people who "
-                "already have a diagnosis of MS, which is one reason doctors measure B12 when "
-                "they look into nerve symptoms.</p>",
+                "already have a diagnosis of MS [cite:key:ms-b12-review], which is one reason "
+                "doctors measure B12 when they look into nerve symptoms.</p>",
             ),
             ("heading", {"text": "What multiple sclerosis is", "level": "h2"}),
             (
@@ -145,12 +145,14 @@ POSTS = [
                 "run low. The other route is absorption, because several gut disorders stop "
                 "B12 from passing from food into the blood.</p>"
                 "<p>The best-known absorption problem is <b>pernicious anemia</b>, an "
-                "autoimmune disease in which the stomach stops making intrinsic factor. "
+                "autoimmune disease in which the stomach stops making intrinsic factor "
+                "[cite:key:pernicious-anemia-review]. "
                 "Intrinsic factor is the protein that escorts B12 across the wall of the gut; "
                 "without it, even a diet rich in B12 leaves the body short.</p>"
                 "<p>This is where the two conditions meet. The body needs B12 to build and "
                 "maintain myelin, so a long shortage can damage the very sheath that MS "
-                "attacks. B12 deficiency also brings signs that are less typical of MS, "
+                "attacks [cite:key:ms-b12-review]. B12 deficiency also brings signs that are "
+                "less typical of MS, "
                 "including depression, anxiety or paranoia, a sore, red and swollen tongue, a "
                 "burning feeling in the mouth, and shortness of breath.</p>",
             ),
@@ -229,7 +231,8 @@ POSTS = [
             (
                 "paragraph",
                 "<p>Checking for B12 deficiency is much simpler: one blood test measures the "
-                "level of B12 in serum. People with pernicious anemia then have blood tests at "
+                "level of B12 in serum [cite:key:b12-deficiency-review]. People with pernicious "
+                "anemia then have blood tests at "
                 "regular intervals so their doctor can keep watch over their levels.</p>",
             ),
             ("heading", {"text": "How each is managed", "level": "h2"}),
@@ -331,7 +334,8 @@ POSTS = [
                 "paragraph",
                 "<p>Vitamin B12 comes from animal foods: meat, fish, poultry, eggs and milk. A "
                 "diet with little of these can leave someone short. Just as often, though, the "
-                "trouble lies with absorption rather than intake. Common reasons include:</p>",
+                "trouble lies with absorption rather than intake "
+                "[cite:key:b12-deficiency-review]. Common reasons include:</p>",
             ),
             (
                 "bullet_list",
@@ -375,7 +379,8 @@ POSTS = [
                 "<p>Researchers at Tufts University used data from the long-running Framingham "
                 "study to compare blood levels of B12 with bone mineral density. Men with the "
                 "lowest plasma B12 had the lowest bone density, most clearly at the hip. In "
-                "women, B12 deficiency went along with low density in the spine. A study of "
+                "women, B12 deficiency went along with low density in the spine "
+                "[cite:key:framingham-bmd]. A study of "
                 "this kind shows an association rather than proof that low B12 causes bone "
                 "loss, but it was one of the larger pieces of work to point that way.</p>",
             ),
@@ -384,16 +389,28 @@ POSTS = [
                 "paragraph",
                 "<p>Doctors have described a patient with pernicious anemia and severe "
                 "osteoporosis whose bone loss was reversed after treatment with B12 together "
-                "with etidronate, a bone medicine. One case cannot tell us how often such a "
+                "with etidronate, a bone medicine [cite:key:osteoporosis-case-report]. One case "
+                "cannot tell us how often such a "
                 "result would occur, yet it raised a fair question about the part B12 plays in "
                 "bone.</p>",
             ),
-            ("heading", {"text": "The University of Michigan study", "level": "h3"}),
+            ("heading", {"text": "Pernicious anemia and bone density", "level": "h3"}),
             (
                 "paragraph",
-                "<p>Work from the University of Michigan tied severe osteoporosis to "
-                "pernicious anemia, adding weight to the idea that people who cannot absorb "
-                "B12 may need their bones watched more closely.</p>",
+                "<p>A smaller study compared women past menopause who had pernicious anemia "
+                "with women of the same age who did not. Bone density in the spine was "
+                "clearly lower in the first group, although they absorbed calcium normally "
+                "[cite:key:pernicious-anaemia-bone]. Work from the University of Michigan has "
+                "also tied severe osteoporosis to pernicious anemia, adding weight to the idea "
+                "that people who cannot absorb B12 may need their bones watched more "
+                "closely.</p>",
+            ),
+            (
+                "citation",
+                {
+                    "citation": "pernicious-anaemia-bone",
+                    "note": "The spine figures in this section.",
+                },
             ),
             ("heading", {"text": "Looking after your bones", "level": "h2"}),
             (
@@ -436,19 +453,6 @@ POSTS = [
             "canned-foods-with-b12",
         ],
         "references": [
-            {
-                "title": "Low plasma vitamin B12 is associated with lower BMD: the Framingham "
-                "Osteoporosis Study",
-                "source": "Tucker KL et al., Journal of Bone and Mineral Research, 2005",
-                "url": "https://pubmed.ncbi.nlm.nih.gov/15616293/",
-            },
-            {
-                "title": "Case report: severe osteoporosis in pernicious anemia, vitamin B12 and "
-                "etidronate",
-                "source": "PubMed search",
-                "url": "https://pubmed.ncbi.nlm.nih.gov/?term=osteoporosis+vitamin+b12+"
-                "etidronate+pernicious+anemia",
-            },
             {
                 "title": "Studies of osteoporosis and fracture risk in pernicious anemia",
                 "source": "PubMed search",
@@ -504,7 +508,7 @@ POSTS = [
                 "a vegan diet, and vegetarians who eat few eggs or dairy products, are at risk "
                 "unless they use fortified foods or a supplement. Very limited diets, such as "
                 "those of some older people who have lost their appetite, can fall short "
-                "too.</p>",
+                "too [cite:key:ods-b12-fact-sheet].</p>",
             ),
             (
                 "heading",
@@ -516,7 +520,8 @@ POSTS = [
                 "the stomach lining. In pernicious anemia the immune system attacks those "
                 "cells, or intrinsic factor itself, so little or no B12 gets in however much "
                 "is eaten. Pernicious anemia is among the most common causes of serious B12 "
-                "deficiency in older adults. It often runs in families and appears alongside "
+                "deficiency in older adults [cite:key:b12-deficiency-review, "
+                "key:pernicious-anemia-review]. It often runs in families and appears alongside "
                 "other autoimmune conditions, such as thyroid disease and type 1 "
                 "diabetes.</p>",
             ),
@@ -546,13 +551,21 @@ POSTS = [
             (
                 "paragraph",
                 "<p>Several everyday medicines can lower B12 levels when taken for a long "
-                "time. Metformin, prescribed for type 2 diabetes, is the best known. Drugs that "
+                "time. Metformin, prescribed for type 2 diabetes, is the best known "
+                "[cite:key:metformin-b12]. Drugs that "
                 "reduce stomach acid, such as proton pump inhibitors and H2 blockers, can make "
                 "it harder to release B12 from food. Repeated exposure to nitrous oxide, the "
                 "anesthetic sometimes called laughing gas, can inactivate the B12 already in "
                 "the body.</p>"
                 "<p>Never stop a prescribed medicine on your own. If you take one of these, ask "
                 "your doctor whether your B12 should be checked.</p>",
+            ),
+            (
+                "citation",
+                {
+                    "citation": "metformin-b12",
+                    "note": "A four-year trial in people with type 2 diabetes.",
+                },
             ),
             ("heading", {"text": "Who should think about a test", "level": "h2"}),
             (
@@ -594,11 +607,6 @@ POSTS = [
             "b12-deficiency-or-multiple-sclerosis",
         ],
         "references": [
-            {
-                "title": "Vitamin B12: Fact Sheet for Health Professionals",
-                "source": "NIH Office of Dietary Supplements",
-                "url": ODS_B12,
-            },
             {
                 "title": "Vitamin B12 or folate deficiency anaemia",
                 "source": "NHS website",
@@ -644,7 +652,7 @@ POSTS = [
                 "shielding it from the acid.</p>"
                 "<p>Meanwhile, parietal cells in the stomach lining release two things that "
                 "matter here: the acid itself, and <b>intrinsic factor</b>, the protein B12 "
-                "will need further down the line.</p>",
+                "will need further down the line [cite:key:b12-deficiency-review].</p>",
             ),
             (
                 "image",
@@ -680,7 +688,8 @@ POSTS = [
                 "<p>A small fraction of B12, roughly one percent of a dose, crosses the gut wall "
                 "without any help from intrinsic factor. With the tiny amounts in food this "
                 "hardly matters. With large doses it adds up, which is why doctors sometimes "
-                "prescribe high-dose tablets even to people who lack intrinsic factor.</p>",
+                "prescribe high-dose tablets even to people who lack intrinsic factor "
+                "[cite:key:ods-b12-fact-sheet].</p>",
             ),
             ("heading", {"text": "Where things go wrong", "level": "h2"}),
             (
@@ -718,7 +727,11 @@ POSTS = [
             (
                 "paragraph",
                 "<p>Because the body holds several years’ worth of B12 in reserve, a problem at "
-                "any of these steps may take a long time to show.</p>",
+                "any of these steps may take a long time to show. In pernicious anemia the stomach "
+                "makes no intrinsic factor, so the ileum has nothing to recognize "
+                "[cite:key:pernicious-anemia-review], and long-term "
+                "metformin has been linked with falling B12 levels "
+                "[cite:key:metformin-b12].</p>",
             ),
             ("heading", {"text": "What this means for you", "level": "h2"}),
             (
@@ -753,11 +766,6 @@ POSTS = [
             "b12-after-weight-loss-surgery",
         ],
         "references": [
-            {
-                "title": "Vitamin B12: Fact Sheet for Health Professionals",
-                "source": "NIH Office of Dietary Supplements",
-                "url": ODS_B12,
-            },
             {
                 "title": "Research on intrinsic factor and vitamin B12 absorption",
                 "source": "PubMed search",
