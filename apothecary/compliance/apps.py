@@ -6,3 +6,8 @@ class ComplianceConfig(AppConfig):
     label = "compliance"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Medical review and claims"
+
+    def ready(self):
+        from .signals import connect_claim_rule_signals
+
+        connect_claim_rule_signals()

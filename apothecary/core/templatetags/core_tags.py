@@ -8,12 +8,20 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def structured_data(context):
-    """Every JSON-LD block of the page being rendered, breadcrumbs included below the home page."""
+    """Every JSON-LD block of the page being rendered, breadcrumbs included below the home page.
+
+    A page that names a medical reviewer also gets a MedicalWebPage block (see
+    apothecary.compliance.seo for the rule), whatever its own get_json_ld returns."""
+    from apothecary.compliance.seo import medical_web_page
+
     request = context["request"]
     blocks = list(context.get("json_ld_extra", []))
     page = context.get("page")
     if page is not None and hasattr(page, "get_json_ld"):
         blocks = page.get_json_ld(request) + blocks
+        review = medical_web_page(page, request)
+        if review is not None:
+            blocks.append(review)
     trail = breadcrumbs(context)
     if trail:
         blocks.append(seo.breadcrumb_list(trail))
