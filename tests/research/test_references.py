@@ -258,3 +258,30 @@ def test_demo_posts_cite_the_library_with_numbered_references(client):
     numbers = [n for sup in superscripts(html) for n in sup]
     assert numbers and sorted(set(numbers)) == list(range(1, len(titles) + 1))
     assert "[cite:" not in html
+
+
+@pytest.mark.parametrize("where", ["product", "order", "contact", "reviews", "affiliates"])
+def test_every_page_type_with_a_body_lists_what_its_markers_cite(client, where):
+    """A marker anywhere a body is edited numbers a reference that exists on that page."""
+    from apothecary.affiliates.models import AffiliateProgramPage
+    from apothecary.catalog.models import OrderPage, ProductPage
+    from apothecary.contact.models import ContactPage
+    from apothecary.reviews.models import ReviewsPage
+
+    study = cite("A trial of oral cobalamin")
+    model, field = {
+        "product": (ProductPage, "description"),
+        "order": (OrderPage, "body"),
+        "contact": (ContactPage, "body"),
+        "reviews": (ReviewsPage, "body"),
+        "affiliates": (AffiliateProgramPage, "body"),
+    }[where]
+    page = model.objects.live().first()
+    body = [paragraph(f"<p>Absorbed by mouth too [cite:{study.pk}].</p>")]
+    setattr(page, field, json.dumps(body))
+    page.save_revision().publish()
+
+    html = client.get(page.url).content.decode()
+
+    assert superscripts(html) == [[1]]
+    assert reference_list(html) == [(1, "A trial of oral cobalamin")]
