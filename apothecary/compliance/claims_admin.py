@@ -6,9 +6,10 @@ Publishing: Wagtail's edit and create views save the new revision, then run the
 it; with findings it returns a redirect back to the editor, so the revision stays as a draft
 (nothing typed is lost) and an error message lists each phrase and where it is. An editor who
 also holds `compliance.publish_despite_findings` gets a button to the override view, which asks
-for a reason, records a `PublishOverride` and publishes that draft. Other ways to publish
-(bulk publish, workflow approval, scheduled go-live of a revision checked earlier) do not pass
-through the hook; the report lists what they let through.
+for a reason, records a `PublishOverride` and publishes that draft. Bulk publish is held by
+`before_bulk_action` (nothing is published if any chosen page has findings). Workflow
+approval and the scheduled go-live of a revision checked earlier do not pass through either
+hook; the report lists what they let through.
 
 compliance/wagtail_hooks.py calls `register_claims_admin()`; importing this module registers
 nothing."""
@@ -22,7 +23,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView
 from wagtail import hooks
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
@@ -329,6 +331,36 @@ def register_override_url():
     ]
 
 
+def hold_back_bulk_publish_with_claims(request, action_type, objects, action):
+    """before_bulk_action: bulk publish skips before_publish_page, so check here what each page
+    would publish (its latest revision); with any finding nothing is published and the editor
+    is told which pages to open (each then goes through the hold, or the override)."""
+    if action_type != "publish":
+        return None
+    flagged = []
+    for page in objects:
+        draft = page.specific.get_latest_revision_as_object()
+        if findings := check_page(draft):
+            flagged.append((page, len(findings)))
+    if not flagged:
+        return None
+    messages.error(
+        request,
+        format_html(
+            "Nothing was published: the claims checker found phrases a supplement may not use "
+            "in {}. Open each page to see them, then change the text or publish it with a "
+            "reason.",
+            format_html_join(
+                ", ", "“{}” ({} finding(s))", ((p.get_admin_display_title(), n) for p, n in flagged)
+            ),
+        ),
+    )
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = reverse("wagtailadmin_explore_root")
+    return redirect(next_url)
+
+
 def register_claims_admin():
     """Registers the phrase lists, the report, the override view and the publish hook; called
     once, from wagtail_hooks."""
@@ -336,3 +368,4 @@ def register_claims_admin():
     hooks.register("register_admin_viewset", ClaimsReportViewSet)
     hooks.register("register_admin_urls", register_override_url)
     hooks.register("before_publish_page", hold_back_page_with_claims)
+    hooks.register("before_bulk_action", hold_back_bulk_publish_with_claims)

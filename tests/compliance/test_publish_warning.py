@@ -214,3 +214,33 @@ def test_overriding_a_draft_without_findings_publishes_nothing(admin_client, pag
     assert response.status_code == 302
     assert COMPLIANT not in live_text(page)
     assert PublishOverride.objects.count() == 0
+
+
+def bulk_publish(client, page, *, next_url="/admin/pages/"):
+    return client.post(
+        f"/admin/bulk/wagtailcore/page/publish/?id={page.pk}&next={next_url}",
+        {"include_descendants": ""},
+    )
+
+
+def test_bulk_publish_of_a_draft_with_a_claim_publishes_nothing_and_names_the_page(
+    admin_client, page
+):
+    admin_client.post(f"/admin/pages/{page.pk}/edit/", edit_data(page, CLAIM, publish=False))
+
+    response = bulk_publish(admin_client, page)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/pages/"
+    assert CLAIM not in live_text(page)
+    shown = messages_html(admin_client.get("/admin/"))
+    assert "Nothing was published" in shown
+    assert f"“{page.title}” (" in shown
+
+
+def test_bulk_publish_of_a_compliant_draft_goes_through(admin_client, page):
+    admin_client.post(f"/admin/pages/{page.pk}/edit/", edit_data(page, COMPLIANT, publish=False))
+
+    bulk_publish(admin_client, page, next_url="https://evil.example/")
+
+    assert COMPLIANT in live_text(page)
