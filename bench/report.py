@@ -151,6 +151,8 @@ SHORT = {
     "tag": "the tag archive",
     "product": "the product page",
     "order": "the order page",
+    "cited": "the post with references",
+    "research": "the research library",
 }
 
 
@@ -616,8 +618,9 @@ def render(results: list[Result], args, checkout: list[Checkout] | None = None) 
         f"- **Load**: wrk with {args.threads} threads and {args.connections} connections for "
         f"{args.duration}, after a {args.warmup} warm-up of the same URL; each URL is measured "
         "on its own, one after the other.",
-        "- **Pages**: the home page, the newest blog post, a tag archive, the product page, and "
-        "the order page (every pack with its Add to cart button).",
+        "- **Pages**: the home page, the newest blog post, a tag archive, the product page, "
+        "the order page (every pack with its Add to cart button), a post citing four studies "
+        "(numbered references) and the research library.",
         "- **Ceiling**: nginx (2 workers, access log off) serving the blog post's HTML, saved "
         "from gunicorn during the run, as a static file. The last column is a page's req/s "
         "divided by nginx's.",

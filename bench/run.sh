@@ -37,6 +37,8 @@ WORKERS=${BENCH_WORKERS:-2}
 TAG_PATH=${BENCH_TAG_PATH:-/blog/tag/what-is-b12-deficiency/}
 PRODUCT_PATH=${BENCH_PRODUCT_PATH:-/products/b12-patch/}
 ORDER_PATH=${BENCH_ORDER_PATH:-/order/}
+CITED_PATH=${BENCH_CITED_PATH:-/blog/vitamin-b12-and-bone-health/}
+RESEARCH_PATH=${BENCH_RESEARCH_PATH:-/research/}
 
 CHECKOUT_CLIENTS=${BENCH_CHECKOUT_CLIENTS:-8 32}
 CHECKOUT_DURATION=${BENCH_CHECKOUT_DURATION:-15}
@@ -238,6 +240,8 @@ TARGETS=(
     "tag|Tag archive|$TAG_PATH"
     "product|Product page|$PRODUCT_PATH"
     "order|Order page|$ORDER_PATH"
+    "cited|Post citing 4 studies|$CITED_PATH"
+    "research|Research library|$RESEARCH_PATH"
 )
 check() { # check NAME URL: 200 or fail; keeps headers and body in results/
     local name=$1 url=$2 code
