@@ -167,6 +167,7 @@ class AffiliateViewSet(ActionOnlyViewSetMixin, ModelViewSet):
     # Affiliates apply themselves and are never deleted (their commissions refer to them).
     without_views = ("add", "delete", "history", "usage")
     extra_views = ("action",)
+    action_view_class = AffiliateActionView
 
     def get_inspect_view_kwargs(self, **kwargs):
         return super().get_inspect_view_kwargs(edit_url_name=self.get_url_name("edit"), **kwargs)
@@ -174,18 +175,8 @@ class AffiliateViewSet(ActionOnlyViewSetMixin, ModelViewSet):
     def get_permissions_to_register(self):
         return _codenames(self, "change", "view")
 
-    @property
-    def action_view(self):
-        return self.construct_view(AffiliateActionView, **self.get_inspect_view_kwargs())
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("<int:pk>/", self.inspect_view, name="inspect"),
-            path("<int:pk>/edit/", self.edit_view, name="edit"),
-            path("<int:pk>/<slug:action>/", self.action_view, name="action"),
-        ]
+    def get_item_urlpatterns(self):
+        return [path("<int:pk>/edit/", self.edit_view, name="edit")]
 
 
 class ApplicationIndexView(IndexView):
@@ -430,26 +421,12 @@ class CommissionViewSet(ActionOnlyViewSetMixin, ModelViewSet):
 
     # Commissions change only by decisions (services.commission_transition).
     extra_views = ("action", "bulk")
+    action_view_class = CommissionActionView
+    bulk_view_class = CommissionBulkView
 
     def get_permissions_to_register(self):
         return _codenames(self, "change", "view")
 
-    @property
-    def action_view(self):
-        return self.construct_view(CommissionActionView, **self.get_inspect_view_kwargs())
-
-    @property
-    def bulk_view(self):
-        return self.construct_view(CommissionBulkView, index_url_name=self.get_url_name("index"))
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("bulk/", self.bulk_view, name="bulk"),
-            path("<int:pk>/", self.inspect_view, name="inspect"),
-            path("<int:pk>/<slug:action>/", self.action_view, name="action"),
-        ]
 
 
 # --- Payouts ----------------------------------------------------------------------------------

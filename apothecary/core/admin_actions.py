@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django import forms
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 from wagtail.admin import messages
@@ -226,10 +226,42 @@ class ActionOnlyViewSetMixin:
     """For a ModelViewSet whose objects change only through actions: the generic views named
     in `without_views` are not offered (their URL names are None for every view), each name
     in `extra_views` is passed to every view as `<name>_url_name`, and the admin URL of an
-    object (e.g. in search results or logs) is its detail page."""
+    object (e.g. in search results or logs) is its detail page. With `action_view_class` (and
+    `bulk_view_class`) the routes are the list, the detail page and the actions (and bulk/).
+    Used by returns, reviews, affiliates and commissions."""
 
     without_views = ("add", "edit", "delete", "history", "usage")
     extra_views: tuple[str, ...] = ()
+    action_view_class = None  # <pk>/<action>/: an ActionPostMixin view
+    bulk_view_class = None  # bulk/: the list's checkbox actions
+
+    @property
+    def action_view(self):
+        return self.construct_view(self.action_view_class, **self.get_inspect_view_kwargs())
+
+    @property
+    def bulk_view(self):
+        return self.construct_view(self.bulk_view_class, index_url_name=self.get_url_name("index"))
+
+    def get_item_urlpatterns(self) -> list:
+        """Routes under <pk>/ besides the detail page and the actions (e.g. edit/); they come
+        before the catch-all action route."""
+        return []
+
+    def get_urlpatterns(self):
+        """The list, the detail page and the actions: a list of such pages needs no more."""
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            *([path("bulk/", self.bulk_view, name="bulk")] if self.bulk_view_class else []),
+            path("<int:pk>/", self.inspect_view, name="inspect"),
+            *self.get_item_urlpatterns(),
+            *(
+                [path("<int:pk>/<slug:action>/", self.action_view, name="action")]
+                if self.action_view_class
+                else []
+            ),
+        ]
 
     def get_common_view_kwargs(self, **kwargs):
         names = {f"{name}_url_name": None for name in self.without_views}

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, WagtailAdminTemplateMixin
@@ -27,7 +26,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
-from apothecary.core.admin_actions import ActionFormsMixin, ActionPostMixin
+from apothecary.core.admin_actions import ActionFormsMixin, ActionOnlyViewSetMixin, ActionPostMixin
 
 from . import services
 from .models import RETURN_TRANSITIONS, Order, ReturnRequest, ReturnStatus
@@ -290,7 +289,7 @@ class ReturnActionView(ActionPostMixin, ReturnDetailView):
         return action_errors()
 
 
-class ReturnViewSet(ModelViewSet):
+class ReturnViewSet(ActionOnlyViewSetMixin, ModelViewSet):
     model = ReturnRequest
     name = "store_returns"
     url_prefix = "returns"
@@ -308,42 +307,11 @@ class ReturnViewSet(ModelViewSet):
     search_fields = ["order__number", "order__email"]
     search_backend_name = None
 
-    def get_common_view_kwargs(self, **kwargs):
-        # No generic add/edit/delete/history/usage views: returns change only by actions.
-        return super().get_common_view_kwargs(
-            **{
-                "add_url_name": None,
-                "edit_url_name": None,
-                "delete_url_name": None,
-                "history_url_name": None,
-                "usage_url_name": None,
-                "action_url_name": self.get_url_name("action"),
-                **kwargs,
-            }
-        )
+    # Returns change only by actions: no generic add/edit/delete/history/usage views.
+    extra_views = ("action",)
+    action_view_class = ReturnActionView
 
     def get_permissions_to_register(self):
         # Nothing to grant: the orders' permissions cover returns.
         return super().get_permissions_to_register().none()
 
-    @property
-    def action_view(self):
-        return self.construct_view(ReturnActionView, **self.get_inspect_view_kwargs())
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("<int:pk>/", self.inspect_view, name="inspect"),
-            path("<int:pk>/<slug:action>/", self.action_view, name="action"),
-        ]
-
-    @property
-    def url_finder_class(self):
-        inspect_url_name = self.get_url_name("inspect")
-
-        class ReturnAdminURLFinder(ModelAdminURLFinder):
-            def construct_edit_url(self, instance):
-                return reverse(inspect_url_name, args=[instance.pk])
-
-        return ReturnAdminURLFinder

@@ -6,17 +6,17 @@ Reviews are never added or edited through a model form: what the writer wrote st
 
 import django_filters
 from django import forms
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail import hooks
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BaseColumn, BooleanColumn, Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
+from apothecary.core.admin_actions import ActionOnlyViewSetMixin
 
 from .admin_views import ReviewActionView, ReviewBulkView, ReviewDetailView
 from .models import Review, ReviewStatus
@@ -108,7 +108,7 @@ class ReviewIndexView(IndexView):
         return context
 
 
-class ReviewViewSet(ModelViewSet):
+class ReviewViewSet(ActionOnlyViewSetMixin, ModelViewSet):
     model = Review
     name = "store_reviews"
     url_prefix = "reviews"
@@ -126,20 +126,10 @@ class ReviewViewSet(ModelViewSet):
     search_fields = ["title", "text", "display_name", "email"]
     search_backend_name = None
 
-    def get_common_view_kwargs(self, **kwargs):
-        # No generic add/edit/delete/history/usage views: reviews change only by actions.
-        return super().get_common_view_kwargs(
-            **{
-                "add_url_name": None,
-                "edit_url_name": None,
-                "delete_url_name": None,
-                "history_url_name": None,
-                "usage_url_name": None,
-                "action_url_name": self.get_url_name("action"),
-                "bulk_url_name": self.get_url_name("bulk"),
-                **kwargs,
-            }
-        )
+    # Reviews change only by actions: no generic add/edit/delete/history/usage views.
+    extra_views = ("action", "bulk")
+    action_view_class = ReviewActionView
+    bulk_view_class = ReviewBulkView
 
     def get_permissions_to_register(self):
         return (
@@ -147,33 +137,6 @@ class ReviewViewSet(ModelViewSet):
             .get_permissions_to_register()
             .filter(codename__in=["change_review", "view_review"])
         )
-
-    @property
-    def action_view(self):
-        return self.construct_view(ReviewActionView, **self.get_inspect_view_kwargs())
-
-    @property
-    def bulk_view(self):
-        return self.construct_view(ReviewBulkView, index_url_name=self.get_url_name("index"))
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("bulk/", self.bulk_view, name="bulk"),
-            path("<int:pk>/", self.inspect_view, name="inspect"),
-            path("<int:pk>/<slug:action>/", self.action_view, name="action"),
-        ]
-
-    @property
-    def url_finder_class(self):
-        inspect_url_name = self.get_url_name("inspect")
-
-        class ReviewAdminURLFinder(ModelAdminURLFinder):
-            def construct_edit_url(self, instance):
-                return reverse(inspect_url_name, args=[instance.pk])
-
-        return ReviewAdminURLFinder
 
 
 @hooks.register("register_admin_viewset")
