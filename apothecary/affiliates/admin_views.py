@@ -5,7 +5,7 @@ creating one, its CSV, marking it paid) and the report of the top affiliates.
 
 Every decision goes through the one function of its state machine
 (membership.affiliate_transition, services.commission_transition) or payouts.py; the
-views parse a form, call it, and show the answer (core.admin_actions)."""
+views parse a form, call it, and show the answer (core.admin.actions)."""
 
 from django import forms
 from django.db.models import Count, Q, Sum
@@ -20,7 +20,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
-from apothecary.core.admin_actions import (
+from apothecary.core.admin.actions import (
     ActionDetailView,
     ActionForm,
     ActionPostMixin,

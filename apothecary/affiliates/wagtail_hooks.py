@@ -27,7 +27,7 @@ from wagtail.contrib.settings.registry import SettingMenuItem
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import policy_registry
 
-from apothecary.core.admin_actions import ActionOnlyViewSetMixin
+from apothecary.core.admin.viewsets import ActionOnlyViewSetMixin
 
 from .admin_views import (
     AffiliateActionView,

@@ -7,9 +7,9 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from apothecary.core import geography
 from apothecary.orders.services import AddressData
 
-from . import geography
 from .models import ShippingZone
 from .services import DiscountError, discount_find, rates_for
 

@@ -11,9 +11,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 
+from apothecary.core import geography
 from apothecary.core.money import money_field_kwargs
-
-from . import geography
 
 
 class ShippingZone(ClusterableModel):

@@ -20,7 +20,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
-from apothecary.checkout.geography import country_name
+from apothecary.core.geography import country_name
 
 from . import services
 from .models import ALLOWED_TRANSITIONS, Order, OrderStatus

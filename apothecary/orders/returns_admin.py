@@ -26,7 +26,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
-from apothecary.core.admin_actions import ActionFormsMixin, ActionOnlyViewSetMixin, ActionPostMixin
+from apothecary.core.admin.actions import ActionFormsMixin, ActionPostMixin
+from apothecary.core.admin.viewsets import ActionOnlyViewSetMixin
 
 from . import services
 from .models import RETURN_TRANSITIONS, Order, ReturnRequest, ReturnStatus
@@ -281,7 +282,7 @@ class ReturnDetailView(
 
 class ReturnActionView(ActionPostMixin, ReturnDetailView):
     """POST only: check, validate, call return_transition, then back to the detail page
-    (core.admin_actions.ActionPostMixin)."""
+    (core.admin.actions.ActionPostMixin)."""
 
     noun = "return"
 

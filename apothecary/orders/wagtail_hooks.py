@@ -26,7 +26,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permissions import policy_registry
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
-from apothecary.checkout.geography import country_name
+from apothecary.core.geography import country_name
 from apothecary.core.money import ZERO, money_field_kwargs, quantize, store_currency
 
 from .admin_views import OrderActionView, OrderDetailView, OrderPackingSlipView

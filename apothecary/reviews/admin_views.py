@@ -19,7 +19,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
-from apothecary.core.admin_actions import ActionFormsMixin, ActionPostMixin
+from apothecary.core.admin.actions import ActionFormsMixin, ActionPostMixin
 
 from . import services
 from .models import REASON_MAX, REPLY_MAX, REVIEW_TRANSITIONS, Review, ReviewStatus
@@ -195,7 +195,7 @@ class ReviewDetailView(
 
 class ReviewActionView(ActionPostMixin, ReviewDetailView):
     """POST only: check, validate, call the service, then back to the detail page
-    (core.admin_actions.ActionPostMixin)."""
+    (core.admin.actions.ActionPostMixin)."""
 
     action_errors = (services.ReviewError,)
 

@@ -3,8 +3,8 @@ from functools import lru_cache
 import pycountry
 from django import forms
 
-from apothecary.checkout.geography import country_name
 from apothecary.core.antispam import SpamGuardMixin
+from apothecary.core.geography import country_name
 
 from .models import NAME_MAX, TEXT_MAX, TEXT_MIN, TITLE_MAX
 

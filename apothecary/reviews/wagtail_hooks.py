@@ -16,7 +16,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
-from apothecary.core.admin_actions import ActionOnlyViewSetMixin
+from apothecary.core.admin.viewsets import ActionOnlyViewSetMixin
 
 from .admin_views import ReviewActionView, ReviewBulkView, ReviewDetailView
 from .models import Review, ReviewStatus

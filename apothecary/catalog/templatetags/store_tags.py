@@ -30,6 +30,6 @@ def money(amount, currency=None) -> str:
 @register.filter
 def country_name(code) -> str:
     """'US' → 'United States'."""
-    from apothecary.checkout.geography import country_name as name_of
+    from apothecary.core.geography import country_name as name_of
 
     return name_of(code) if code else ""

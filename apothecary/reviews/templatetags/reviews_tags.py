@@ -1,6 +1,6 @@
 from django import template
 
-from apothecary.checkout.geography import country_name as _country_name
+from apothecary.core.geography import country_name as _country_name
 
 from ..selectors import product_reviews as _product_reviews
 

@@ -1,6 +1,6 @@
 """The admin detail pages whose objects change only through action forms (orders, returns,
-reviews, affiliates, commissions): one shape for an action, its form, and the POST view that
-checks, validates and calls the service.
+reviews, affiliates, commissions, payout batches): one shape for an action, its form, and the
+POST view that checks, validates and calls the service.
 
 An action is offered only when `is_available(obj)` says so (typically: the transitions
 table allows its target status). Its form carries `seen`, the object's state when the page
@@ -20,21 +20,24 @@ from dataclasses import dataclass
 from django import forms
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 from wagtail.admin import messages
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 
 class ActionFormsMixin:
-    """`actions`: name → action with `.name`, `.form(obj)`, `.is_available(obj)` and
-    `.state(obj)`; `action_url_name`: the URL taking (pk, action name)."""
+    """`actions`: name → AdminAction; `action_url_name`: the URL taking (the object's
+    `lookup_field`, the action's name)."""
 
     actions: dict = {}
     noun = ""  # how messages call the object, e.g. "return"; default: the model's name
+    lookup_field = "pk"  # how the object appears in its URLs (orders: their number)
+
+    def object_url_arg(self, obj):
+        return getattr(obj, self.lookup_field)
 
     def get_noun(self) -> str:
         return self.noun or str(self.model._meta.verbose_name)
@@ -53,7 +56,9 @@ class ActionFormsMixin:
             {
                 "action": action,
                 "form": bound.get(action.name) or action.form(self.object),
-                "url": reverse(self.action_url_name, args=[self.object.pk, action.name]),
+                "url": reverse(
+                    self.action_url_name, args=[self.object_url_arg(self.object), action.name]
+                ),
             }
             for action in self.actions.values()
             if action.is_available(self.object)
@@ -81,16 +86,18 @@ class AdminAction:
     """One button of a detail page.
 
     `perform(obj, cleaned_data, actor)` calls the service. `done` is the success message,
-    formatted with `obj`: "Commission {obj.pk} approved." With `to` and `transitions` (the
-    model's transitions table), the action is offered only when the table allows moving to
-    `to` from the object's status; `applies` can narrow it further."""
+    formatted with `obj`: "Commission {obj.pk} approved." With `to` (a status, or a set of
+    statuses of which one must be allowed) and `transitions` (the model's transitions table),
+    the action is offered only when the table allows moving to `to` from the object's status;
+    `applies` can narrow it further. `state(obj)` is what the page shows of the object: a
+    different value when the form comes back means someone else acted meanwhile."""
 
     name: str
     label: str
     perform: Callable[[object, dict, object], object]
     done: str
     form_class: type[ActionForm] = ActionForm
-    to: str | None = None
+    to: str | frozenset[str] | None = None
     transitions: dict | None = None
     applies: Callable[[object], bool] = lambda obj: True
     state: Callable[[object], str] = status_of
@@ -99,7 +106,8 @@ class AdminAction:
 
     def is_available(self, obj) -> bool:
         if self.to is not None and self.transitions is not None:
-            if self.to not in self.transitions.get(obj.status, frozenset()):
+            targets = {self.to} if isinstance(self.to, str) else set(self.to)
+            if not targets & self.transitions.get(obj.status, frozenset()):
                 return False
         return self.applies(obj)
 
@@ -116,7 +124,8 @@ class ActionDetailView(
 ):
     """The detail page of an object with its action forms. Subclasses set `model`,
     `actions`, `template_name`, `index_label`, and may narrow `get_queryset`; the viewset
-    passes `index_url_name`, `inspect_url_name` and `action_url_name`."""
+    passes `index_url_name`, `inspect_url_name` and `action_url_name`. The object is found by
+    `lookup_field` from the URL's keyword of the same name."""
 
     index_url_name = None
     inspect_url_name = None
@@ -130,7 +139,8 @@ class ActionDetailView(
 
     @cached_property
     def object(self):  # looked up after the permission check
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        field = self.lookup_field
+        return get_object_or_404(self.get_queryset(), **{field: self.kwargs[field]})
 
     def reload(self) -> None:
         self.__dict__.pop("object", None)
@@ -182,7 +192,7 @@ class ActionPostMixin:
         )
 
     def success_url(self, obj) -> str:
-        return reverse(self.inspect_url_name, args=[obj.pk])
+        return reverse(self.inspect_url_name, args=[self.object_url_arg(obj)])
 
     def post(self, request, *args, **kwargs):
         action = self.actions.get(kwargs["action"])
@@ -220,60 +230,3 @@ class ActionPostMixin:
             )
         messages.success(request, action.done.format(obj=obj))
         return HttpResponseRedirect(self.success_url(obj))
-
-
-class ActionOnlyViewSetMixin:
-    """For a ModelViewSet whose objects change only through actions: the generic views named
-    in `without_views` are not offered (their URL names are None for every view), each name
-    in `extra_views` is passed to every view as `<name>_url_name`, and the admin URL of an
-    object (e.g. in search results or logs) is its detail page. With `action_view_class` (and
-    `bulk_view_class`) the routes are the list, the detail page and the actions (and bulk/).
-    Used by returns, reviews, affiliates and commissions."""
-
-    without_views = ("add", "edit", "delete", "history", "usage")
-    extra_views: tuple[str, ...] = ()
-    action_view_class = None  # <pk>/<action>/: an ActionPostMixin view
-    bulk_view_class = None  # bulk/: the list's checkbox actions
-
-    @property
-    def action_view(self):
-        return self.construct_view(self.action_view_class, **self.get_inspect_view_kwargs())
-
-    @property
-    def bulk_view(self):
-        return self.construct_view(self.bulk_view_class, index_url_name=self.get_url_name("index"))
-
-    def get_item_urlpatterns(self) -> list:
-        """Routes under <pk>/ besides the detail page and the actions (e.g. edit/); they come
-        before the catch-all action route."""
-        return []
-
-    def get_urlpatterns(self):
-        """The list, the detail page and the actions: a list of such pages needs no more."""
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            *([path("bulk/", self.bulk_view, name="bulk")] if self.bulk_view_class else []),
-            path("<int:pk>/", self.inspect_view, name="inspect"),
-            *self.get_item_urlpatterns(),
-            *(
-                [path("<int:pk>/<slug:action>/", self.action_view, name="action")]
-                if self.action_view_class
-                else []
-            ),
-        ]
-
-    def get_common_view_kwargs(self, **kwargs):
-        names = {f"{name}_url_name": None for name in self.without_views}
-        names.update({f"{name}_url_name": self.get_url_name(name) for name in self.extra_views})
-        return super().get_common_view_kwargs(**{**names, **kwargs})
-
-    @property
-    def url_finder_class(self):
-        inspect_url_name = self.get_url_name("inspect")
-
-        class InspectURLFinder(ModelAdminURLFinder):
-            def construct_edit_url(self, instance):
-                return reverse(inspect_url_name, args=[instance.pk])
-
-        return InspectURLFinder
