@@ -8,7 +8,7 @@ from wagtail.models import Page
 from apothecary.cart.models import Cart, CartLine
 from apothecary.catalog.models import ProductIndexPage, ProductPage, Variant
 from apothecary.checkout.models import DiscountCode, ShippingRate, ShippingZone
-from apothecary.orders.services import AddressData, order_place
+from apothecary.checkout.services import AddressData, order_place
 
 
 def make_product(*, title="Test Patch", slug=None, variants=((30, "10.00", 1, 50),)) -> ProductPage:

@@ -14,6 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from wagtail.models import Site
 
 from apothecary.core import consent
+from apothecary.core.http import Visitor
 
 from .models import CODE_PATTERN, Affiliate, AffiliateStatus, Attribution, program_settings
 from .services import (
@@ -65,7 +66,7 @@ class ReferralMiddleware:
             return
         program = program_settings(Site.find_for_request(request))
         if program.attribution == Attribution.FIRST_CLICK:
-            current = referral_cookie_read(request=request, program=program)
+            current = referral_cookie_read(visitor=Visitor.of(request), program=program)
             if current is not None and current.affiliate.pk != affiliate.pk:
                 return  # first click keeps the order: another affiliate's cookie still holds
         response.set_signed_cookie(

@@ -21,10 +21,10 @@ logger = logging.getLogger(__name__)
 
 
 @receiver(order_placed, dispatch_uid="affiliates.referral_attach")
-def attach_referral(sender, order, request, **kwargs):
+def attach_referral(sender, order, visitor, **kwargs):
     try:
         with transaction.atomic():
-            services.referral_attach(order=order, request=request)
+            services.referral_attach(order=order, visitor=visitor)
     except Exception:  # an affiliate error must not fail the checkout
         logger.exception("referral not attached to order %s", order.number)
 

@@ -31,6 +31,7 @@ from django.utils.encoding import escape_uri_path
 from wagtail.models import Site
 
 from apothecary.core import ratelimit
+from apothecary.core.http import Visitor
 from apothecary.core.money import ZERO, quantize
 from apothecary.orders.models import Order, OrderStatus, ReturnPolicySettings
 
@@ -101,6 +102,11 @@ def _program_for(request) -> AffiliateProgramSettings:
     return program_settings(Site.find_for_request(request))
 
 
+def _program_for_visitor(visitor: Visitor) -> AffiliateProgramSettings:
+    site = Site.objects.filter(pk=visitor.site_id).first() if visitor.site_id else None
+    return program_settings(site or Site.objects.filter(is_default_site=True).first())
+
+
 @dataclass(frozen=True)
 class ReferralCookie:
     """A referral cookie that is genuine, still within its affiliate's window, and names an
@@ -116,11 +122,11 @@ def referral_cookie_value(*, click: Click) -> str:
     return f"{click.affiliate_id}:{click.pk}:{int(click.created_at.timestamp())}"
 
 
-def referral_cookie_read(*, request, program=None, now=None) -> ReferralCookie | None:
+def referral_cookie_read(*, visitor: Visitor, program=None, now=None) -> ReferralCookie | None:
     """The visitor's referral cookie if it is signed by us, names an active affiliate and is
     younger than that affiliate's window, else None. The age is checked here, on the server,
     against the time inside the value: a browser that keeps a cookie too long gains nothing."""
-    raw = request.get_signed_cookie(settings.REFERRAL_COOKIE_NAME, default=None, salt=COOKIE_SALT)
+    raw = visitor.signed_cookie(settings.REFERRAL_COOKIE_NAME, salt=COOKIE_SALT)
     if not raw:
         return None
     try:
@@ -131,7 +137,7 @@ def referral_cookie_read(*, request, program=None, now=None) -> ReferralCookie |
     affiliate = Affiliate.objects.filter(pk=affiliate_id, status=AffiliateStatus.APPROVED).first()
     if affiliate is None:
         return None
-    program = program or _program_for(request)
+    program = program or _program_for_visitor(visitor)
     age = (now or timezone.now()) - clicked_at
     if age > timedelta(days=affiliate.window_days(program)):
         return None
@@ -219,7 +225,7 @@ def _flag_reasons(*, order, affiliate, click, buyer_ip_hash, program) -> list[st
     return reasons
 
 
-def referral_attach(*, order: Order, request) -> Referral | None:
+def referral_attach(*, order: Order, visitor: Visitor) -> Referral | None:
     """Decide whose order this is and record it; None when nobody referred it.
 
     An affiliate's coupon wins (it needs no cookie, and beats another affiliate's cookie);
@@ -229,8 +235,8 @@ def referral_attach(*, order: Order, request) -> Referral | None:
     existing = Referral.objects.filter(order=order).first()
     if existing is not None:
         return existing
-    program = _program_for(request)
-    cookie = referral_cookie_read(request=request, program=program)
+    program = _program_for_visitor(visitor)
+    cookie = referral_cookie_read(visitor=visitor, program=program)
     affiliate = _coupon_affiliate(order)
     source = ReferralSource.COUPON
     if affiliate is None and cookie is not None:
@@ -240,7 +246,7 @@ def referral_attach(*, order: Order, request) -> Referral | None:
     click = None
     if cookie is not None and cookie.affiliate.pk == affiliate.pk and cookie.click_id:
         click = Click.objects.filter(pk=cookie.click_id, affiliate=affiliate).first()
-    buyer = ip_hash(client_ip(request))
+    buyer = ip_hash(visitor.ip)
     reasons = _flag_reasons(
         order=order, affiliate=affiliate, click=click, buyer_ip_hash=buyer, program=program
     )

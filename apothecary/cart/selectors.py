@@ -8,8 +8,7 @@ from django.conf import settings
 from django.db.models import Sum
 
 from apothecary.catalog.models import Variant
-from apothecary.catalog.pricing import PurchaseInfo, purchase_info
-from apothecary.checkout.pricing import PricedLine
+from apothecary.catalog.pricing import PricedLine, PurchaseInfo, purchase_info
 from apothecary.core.money import ZERO, quantize
 
 from .models import Cart, CartLine

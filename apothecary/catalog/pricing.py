@@ -12,6 +12,20 @@ from .models import Variant
 
 
 @dataclass(frozen=True)
+class PricedLine:
+    """One line of a cart or an order, priced: what compute_totals adds up."""
+
+    variant_id: int
+    unit_price: Decimal
+    quantity: int
+    weight_grams: int = 0
+
+    @property
+    def total(self) -> Decimal:
+        return quantize(self.unit_price * self.quantity)
+
+
+@dataclass(frozen=True)
 class PurchaseInfo:
     unit_price: Decimal
     available: bool

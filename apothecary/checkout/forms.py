@@ -8,10 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from apothecary.core import geography
-from apothecary.orders.services import AddressData
 
 from .models import ShippingZone
-from .services import DiscountError, discount_find, rates_for
+from .services import AddressData, DiscountError, discount_find, rates_for
 
 PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")
 REGION_KIND = {"US": "state", "CA": "province or territory", "AU": "state or territory"}

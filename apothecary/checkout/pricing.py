@@ -3,19 +3,10 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from apothecary.catalog.pricing import PricedLine
 from apothecary.core.money import ZERO, quantize
 
-
-@dataclass(frozen=True)
-class PricedLine:
-    variant_id: int
-    unit_price: Decimal
-    quantity: int
-    weight_grams: int = 0
-
-    @property
-    def total(self) -> Decimal:
-        return quantize(self.unit_price * self.quantity)
+__all__ = ["PricedLine", "Totals", "compute_totals"]
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,24 @@
-"""Checkout rules: which shipping rates apply, whether a discount code may be used, and
-the race-safe redemption of a code."""
+"""Checkout rules: which shipping rates apply, whether a discount code may be used, the
+race-safe redemption of a code, and placing the order."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from apothecary.cart.models import Cart
+from apothecary.catalog.pricing import PricedLine, purchase_info
+from apothecary.catalog.services import stock_take
+from apothecary.core.http import Visitor
+from apothecary.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from apothecary.orders.services import queue_order_email
+
+from . import signals
 from .models import DiscountCode, DiscountRedemption, ShippingRate, ShippingZone
+from .pricing import compute_totals
 
 
 class CheckoutError(Exception):
@@ -75,3 +87,130 @@ def discount_redeem(*, discount: DiscountCode, email: str, order) -> None:
     if not updated:
         raise DiscountError(f"The code “{discount.code}” has been used up.")
     DiscountRedemption.objects.create(code=discount, email=email.lower(), order=order)
+
+
+class SoldOut(CheckoutError):
+    pass
+
+
+@dataclass
+class AddressData:
+    name: str
+    line1: str
+    city: str
+    postcode: str
+    country: str
+    line2: str = ""
+    region: str = ""
+
+
+
+
+@transaction.atomic
+def order_place(
+    *,
+    cart: Cart,
+    email: str,
+    shipping: AddressData,
+    billing: AddressData | None,
+    phone: str,
+    shipping_rate,
+    discount_code: str,
+    idempotency_key: str,
+    user=None,
+    visitor: Visitor | None = None,
+) -> Order:
+    """Create the order from the cart and take its stock, all or nothing. The same
+    idempotency key returns the order already made, so a double submit makes one order.
+    Once a new order is committed, `order_placed` tells other apps, with the `visitor`
+    (whose cookies say where they came from)."""
+    existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    lines = list(cart.lines.select_related("variant__product").order_by("variant_id"))
+    if not lines:
+        raise CheckoutError("Your cart is empty.")
+    priced = []
+    for line in lines:
+        info = purchase_info(line.variant)
+        if not info.permits(line.quantity):
+            raise SoldOut(
+                f"{line.variant.product.title}, {line.variant.name}: "
+                f"{info.reason or f'only {info.max_quantity} left.'}"
+            )
+        priced.append(
+            PricedLine(line.variant_id, info.unit_price, line.quantity, line.variant.weight_grams)
+        )
+    discount = None
+    subtotal = sum((p.total for p in priced), Decimal("0"))
+    if discount_code:
+        discount = discount_find(code=discount_code, subtotal=subtotal, email=email)
+    zone = shipping_rate.zone
+    if shipping.country.upper() not in zone.country_codes():
+        raise CheckoutError("That shipping method does not deliver to your country.")
+    totals = compute_totals(
+        lines=priced, discount=discount, shipping_rate=shipping_rate, tax_rate=zone.tax_rate
+    )
+    billing = billing or shipping
+    order = Order.objects.create(
+        idempotency_key=idempotency_key,
+        email=email.lower(),
+        user=user,
+        shipping_name=shipping.name,
+        shipping_line1=shipping.line1,
+        shipping_line2=shipping.line2,
+        shipping_city=shipping.city,
+        shipping_region=shipping.region,
+        shipping_postcode=shipping.postcode,
+        shipping_country=shipping.country.upper(),
+        phone=phone,
+        billing_same_as_shipping=billing is shipping,
+        billing_name=billing.name,
+        billing_line1=billing.line1,
+        billing_line2=billing.line2,
+        billing_city=billing.city,
+        billing_region=billing.region,
+        billing_postcode=billing.postcode,
+        billing_country=billing.country.upper(),
+        currency=settings.STORE_CURRENCY,
+        shipping_method=shipping_rate.name,
+        subtotal=totals.subtotal,
+        discount_code=discount.code if discount else "",
+        discount_amount=totals.discount,
+        shipping_amount=totals.shipping,
+        tax_rate=zone.tax_rate,
+        tax_amount=totals.tax,
+        total=totals.total,
+    )
+    for line, price in zip(lines, priced, strict=True):
+        if not stock_take(variant_id=line.variant_id, quantity=line.quantity):
+            raise SoldOut(
+                f"{line.variant.product.title}, {line.variant.name} sold out "
+                "while you were checking out."
+            )
+        OrderLine.objects.create(
+            order=order,
+            variant=line.variant,
+            product_title=line.variant.product.title,
+            variant_name=line.variant.name,
+            sku=line.variant.sku,
+            unit_price=price.unit_price,
+            quantity=line.quantity,
+            line_total=price.total,
+        )
+    if discount is not None:
+        discount_redeem(discount=discount, email=email, order=order)
+    OrderEvent.objects.create(
+        order=order,
+        to_status=OrderStatus.PENDING_PAYMENT,
+        actor=user,
+        actor_label="" if user else "customer",
+        message="Order placed",
+    )
+    cart.lines.all().delete()
+    queue_order_email(order, "confirmation")
+    visitor = visitor or Visitor()
+    transaction.on_commit(
+        lambda: signals.order_placed.send(sender=Order, order=order, visitor=visitor)
+    )
+    return order

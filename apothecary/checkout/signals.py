@@ -2,7 +2,8 @@
 
 from django.dispatch import Signal
 
-# Sent by the checkout view once an order is placed: order, request. The request is what
-# says where the shopper came from (a referral cookie, their IP); receivers must be idempotent,
-# since a double submit sends it again for the same order.
+# Sent by checkout.services.order_place once the order's transaction has committed, for a new
+# order only: order, visitor (a core.http.Visitor: the shopper's IP, cookies and site, which
+# say where they came from). A receiver that fails must not fail the checkout: receivers
+# catch and log their own errors.
 order_placed = Signal()

@@ -17,13 +17,12 @@ from apothecary.cart.selectors import (
     cart_view_lines,
     cart_weight_grams,
 )
+from apothecary.core.http import Visitor
 from apothecary.orders.models import Order, OrderStatus
-from apothecary.orders.services import SoldOut, order_place
 
-from . import signals
 from .forms import CheckoutDetailsForm, initial_from_order
 from .pricing import compute_totals
-from .services import CheckoutError, DiscountError
+from .services import CheckoutError, DiscountError, SoldOut, order_place
 
 DETAILS = "checkout_details"  # the cleaned details form, as form data
 KEY = "checkout_key"  # the idempotency key the review page handed out
@@ -210,6 +209,7 @@ def place(request):
             discount_code=form.cleaned_data["discount_code"],
             idempotency_key=key,
             user=request.user if request.user.is_authenticated else None,
+            visitor=Visitor.of(request),
         )
     except SoldOut as error:
         return _render_review(request, form, cart_view_lines(cart), error=str(error), status=409)
@@ -223,7 +223,6 @@ def place(request):
         order = Order.objects.filter(idempotency_key=key).first()
         if order is None:
             raise
-    signals.order_placed.send(sender=Order, order=order, request=request)
     _remember(request, key, order)
     return redirect(payment_url(order))
 

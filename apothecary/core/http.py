@@ -1,10 +1,15 @@
-"""Small HTTP guards shared by views."""
+"""Small HTTP guards shared by views, and the visitor a service may be told about."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponseForbidden
+from django.http import HttpRequest, HttpResponseForbidden
+from wagtail.models import Site
+
+from .ratelimit import client_ip
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -62,3 +67,27 @@ def same_origin_only(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """What a service (or a signal's receiver) may know of the person behind a request,
+    without the request: their address, their cookies and the site they came to."""
+
+    ip: str = ""
+    cookies: Mapping[str, str] = field(default_factory=dict)
+    site_id: int | None = None
+
+    @classmethod
+    def of(cls, request) -> "Visitor":
+        site = Site.find_for_request(request)
+        return cls(
+            ip=client_ip(request), cookies=dict(request.COOKIES), site_id=site.pk if site else None
+        )
+
+    def signed_cookie(self, key: str, *, salt: str = "", max_age=None) -> str | None:
+        """The value of a cookie set with `set_signed_cookie(key, …, salt=salt)`, or None
+        when it is missing, forged or older than `max_age` (as request.get_signed_cookie)."""
+        holder = HttpRequest()  # Django's own reading of signed cookies, on these cookies
+        holder.COOKIES = dict(self.cookies)
+        return holder.get_signed_cookie(key, default=None, salt=salt, max_age=max_age)

@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, TestCase
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -28,6 +28,7 @@ from apothecary.catalog.models import Variant
 from apothecary.checkout.models import ShippingZone
 from apothecary.checkout.signals import order_placed
 from apothecary.core import consent
+from apothecary.core.http import Visitor
 from apothecary.orders.models import Order, OrderStatus
 from tests.affiliates.builders import make_affiliate, make_coupon, set_program
 from tests.store import make_cart, make_product, make_zone
@@ -108,7 +109,9 @@ def check_out(
     assert response.status_code == 302, response.content.decode()
     review = client.get("/checkout/review/", REMOTE_ADDR=ip)
     key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', review.content.decode())[1]
-    placed = client.post("/checkout/place/", {"idempotency_key": key}, REMOTE_ADDR=ip)
+    # order_placed goes out once the order is committed: run what the commit would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        placed = client.post("/checkout/place/", {"idempotency_key": key}, REMOTE_ADDR=ip)
     assert placed.status_code == 302
     return Order.objects.get(idempotency_key=key)
 
@@ -495,11 +498,12 @@ def test_buying_through_your_own_link_signed_in_with_another_email_earns_nothing
 def test_order_placed_sent_twice_makes_one_referral(client, anna, variant, rate):
     visit(client, "/?ref=anna")
     order = check_out(client, variant, rate)
-    request = RequestFactory().post("/checkout/place/", REMOTE_ADDR=BUYER_IP)
-    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
+    visitor = Visitor(
+        ip=BUYER_IP, cookies={name: morsel.value for name, morsel in client.cookies.items()}
+    )
 
-    order_placed.send(sender=Order, order=order, request=request)
-    again = referral_attach(order=order, request=request)
+    order_placed.send(sender=Order, order=order, visitor=visitor)
+    again = referral_attach(order=order, visitor=visitor)
 
     assert Referral.objects.filter(order=order).count() == 1
     assert again == order.referral

@@ -4,14 +4,10 @@ import uuid
 
 from payments import PaymentStatus
 
+from apothecary.checkout.services import AddressData
+from apothecary.checkout.services import order_place as _order_place
 from apothecary.orders.models import Order
-from apothecary.orders.services import (
-    AddressData,
-    order_deliver,
-    order_mark_paid,
-    order_ship,
-)
-from apothecary.orders.services import order_place as _order_place
+from apothecary.orders.services import order_deliver, order_mark_paid, order_ship
 from apothecary.payments.models import Payment
 from apothecary.payments.services import payment_start
 from tests.store import make_cart, make_product, make_zone

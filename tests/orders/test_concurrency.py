@@ -12,9 +12,8 @@ from django.db import connection, connections
 
 from apothecary.catalog.models import Variant
 from apothecary.checkout.models import DiscountCode
-from apothecary.checkout.services import DiscountError
+from apothecary.checkout.services import DiscountError, SoldOut
 from apothecary.orders.models import Order
-from apothecary.orders.services import SoldOut
 from tests.store import make_cart, make_discount, make_product, make_zone, place_order
 
 pytestmark = [

@@ -6,11 +6,10 @@ from django.core import mail
 from django.utils import timezone
 
 from apothecary.catalog.models import Variant
-from apothecary.checkout.services import CheckoutError, DiscountError
+from apothecary.checkout.services import CheckoutError, DiscountError, SoldOut
+from apothecary.core.machines import InvalidTransition
 from apothecary.orders.models import ALLOWED_TRANSITIONS, Order, OrderEvent, OrderStatus
 from apothecary.orders.services import (
-    InvalidTransition,
-    SoldOut,
     order_cancel,
     order_deliver,
     order_mark_paid,
