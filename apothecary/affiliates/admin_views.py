@@ -27,6 +27,7 @@ from apothecary.core.admin.actions import (
     AdminAction,
     action_table,
 )
+from apothecary.core.machines import InvalidTransition
 from apothecary.core.money import ZERO
 
 from . import membership, payouts, reports, services
@@ -185,7 +186,7 @@ class AffiliateDetailView(ActionDetailView):
 
 
 class AffiliateActionView(ActionPostMixin, AffiliateDetailView):
-    action_errors = (membership.InvalidTransition,)
+    action_errors = (InvalidTransition,)
 
 
 # --- Commissions ---------------------------------------------------------------------------
@@ -284,7 +285,7 @@ class CommissionDetailView(ActionDetailView):
 
 
 class CommissionActionView(ActionPostMixin, CommissionDetailView):
-    action_errors = (services.InvalidTransition,)
+    action_errors = (InvalidTransition,)
 
 
 class CommissionBulkView(PermissionCheckedMixin, TemplateView):
@@ -334,7 +335,7 @@ class CommissionBulkView(PermissionCheckedMixin, TemplateView):
                     actor=request.user,
                     message="Approved by staff (bulk)",
                 )
-            except services.InvalidTransition as error:  # changed meanwhile
+            except InvalidTransition as error:  # changed meanwhile
                 messages.warning(request, f"Commission {commission.pk} skipped: {error}")
                 continue
             approved += 1
