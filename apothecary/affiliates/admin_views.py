@@ -8,7 +8,7 @@ Every decision goes through the one function of its state machine
 views parse a form, call it, and show the answer (core.admin.actions)."""
 
 from django import forms
-from django.db.models import Count, Q, Sum
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -37,13 +37,13 @@ from .models import (
     Affiliate,
     AffiliateStatus,
     Commission,
-    CommissionKind,
     CommissionStatus,
     PayoutBatch,
     PayoutBatchStatus,
     PayoutMethod,
     program_settings,
 )
+from .selectors import affiliate_totals
 
 RECENT = 20  # clicks, commissions and payouts shown on an affiliate's page
 
@@ -117,28 +117,6 @@ AFFILIATE_ACTIONS = action_table(
         destructive=True,
     ),
 )
-
-
-def affiliate_totals(affiliate: Affiliate) -> dict:
-    """Their clicks, referred orders and commissions by status: two queries."""
-    by_status = {
-        row["status"]: row
-        for row in affiliate.commissions.order_by()
-        .values("status")
-        .annotate(total=Sum("amount"), count=Count("pk", filter=Q(kind=CommissionKind.COMMISSION)))
-    }
-    return {
-        "clicks": affiliate.clicks.count(),
-        "orders": sum(row["count"] for row in by_status.values()),
-        "by_status": [
-            {
-                "label": label,
-                "count": by_status.get(value, {}).get("count", 0),
-                "total": by_status.get(value, {}).get("total") or ZERO,
-            }
-            for value, label in CommissionStatus.choices
-        ],
-    }
 
 
 class AffiliateDetailView(ActionDetailView):

@@ -27,9 +27,10 @@ from apothecary.affiliates.models import (
     PayoutMethod,
 )
 from apothecary.checkout.models import DiscountCode
+from apothecary.orders.models import Order
 from tests.store import make_cart, make_product, make_zone, place_order
 
-from .builders import make_affiliate, set_program
+from .builders import make_affiliate, make_referral, set_program
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +219,10 @@ def test_the_edit_form_changes_terms_and_payout_details_but_not_the_status(admin
 def test_the_affiliate_page_shows_totals_and_hashes_never_ips(admin, shop):
     affiliate = make_affiliate(code="anna")
     Click.objects.create(affiliate=affiliate, landing_url="/order/", ip_hash="abcdef0123456789xyz")
-    make_commission(shop, affiliate, "7.50", status=CommissionStatus.APPROVED)
+    commission = make_commission(shop, affiliate, "7.50", status=CommissionStatus.APPROVED)
+    # A referred order counts once paid (selectors.affiliate_totals, as on the dashboard).
+    make_referral(order=commission.order, affiliate=affiliate)
+    Order.objects.filter(pk=commission.order_id).update(status="paid", paid_at=timezone.now())
 
     page = admin.get(f"/admin/affiliates/{affiliate.pk}/").content.decode()
     clicks = admin.get(f"/admin/affiliates/clicks/?affiliate={affiliate.pk}").content.decode()
