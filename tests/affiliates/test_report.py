@@ -142,6 +142,7 @@ def test_the_report_lists_the_chosen_ranking_with_every_figure(admin, ranked):
 def test_the_filters_reload_the_results_and_unknown_choices_show_the_default(admin, ranked):
     results = admin.get(f"{URL}results/?rank=conversion&days=365")
     unknown = admin.get(f"{URL}?rank=loudest&days=7")
+    one_unknown = admin.get(f"{URL}?rank=conversion&days=7")
 
     assert results.status_code == 200
     assert [row[1] for row in table(results)] == ["=Small Shop (small)", "Big Blog (big)"]
@@ -152,6 +153,7 @@ def test_the_filters_reload_the_results_and_unknown_choices_show_the_default(adm
         "=Small Shop (small)",
         "Lucky One (lucky)",
     ]
+    assert subtitle(one_unknown) == "Top affiliates: By conversion: last 30 days"
 
 
 def test_the_report_says_when_nobody_ranks(admin):

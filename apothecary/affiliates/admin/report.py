@@ -43,8 +43,10 @@ class TopAffiliatesFilterSet(WagtailFilterSet):
         return queryset
 
     def chosen(self, name: str, default: str) -> str:
-        """The value chosen for filter `name`, or `default` when none or an unknown one."""
-        return (self.form.cleaned_data.get(name) if self.is_valid() else None) or default
+        """The value chosen for filter `name`, or `default` when none or an unknown one (an
+        unknown value of one filter leaves the other's choice as it is)."""
+        self.is_valid()  # cleans the form
+        return getattr(self.form, "cleaned_data", {}).get(name) or default
 
 
 class TopAffiliatesReportView(BaseReportView):
