@@ -18,9 +18,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, Site
 from wagtail.search import index
 
-from apothecary.core.blocks import BodyBlock
-from apothecary.core.models import BasePage
 from apothecary.core.money import money_field_kwargs
+from apothecary.pages.blocks import BodyBlock
+from apothecary.pages.models import BasePage
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -514,8 +514,8 @@ class AffiliateProgramPage(BasePage):
         """The program's figures and terms, and what the sign-up area shows this visitor: the
         form (with a password for a new account, or filled in from their account), or, for
         someone already in the program, where they stand."""
-        from apothecary.core.blocks import image_credits
         from apothecary.core.money import store_currency
+        from apothecary.pages.blocks import image_credits
 
         from .forms import ApplicationForm
 
