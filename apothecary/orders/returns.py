@@ -9,6 +9,7 @@ from django.utils import timezone
 from apothecary.catalog.services import stock_release
 from apothecary.core.machines import transition
 
+from .emails import send_return_email
 from .models import (
     RETURN_TRANSITIONS,
     RETURNABLE_ORDER_STATUSES,
@@ -47,8 +48,6 @@ def returnable_quantities(order: Order) -> dict[int, int]:
 
 
 def _queue_email(request: ReturnRequest) -> None:
-    from .emails import send_return_email
-
     transaction.on_commit(
         lambda: send_return_email.enqueue(return_id=request.pk, status=request.status),
         robust=True,
