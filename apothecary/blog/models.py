@@ -16,8 +16,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from apothecary.core import seo
-from apothecary.core.blocks import BodyBlock, image_credits
-from apothecary.core.models import BasePage, BrandSettings
+from apothecary.core.models import BrandSettings
+from apothecary.pages.blocks import BodyBlock, image_credits
+from apothecary.pages.models import BasePage
 
 
 def _selectors():

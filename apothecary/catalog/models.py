@@ -14,9 +14,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from apothecary.core.blocks import BodyBlock, image_credits
-from apothecary.core.models import BasePage
 from apothecary.core.money import money_field_kwargs
+from apothecary.pages.blocks import BodyBlock, image_credits
+from apothecary.pages.models import BasePage
 
 
 class ProductIndexPage(BasePage):

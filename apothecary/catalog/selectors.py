@@ -2,12 +2,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from wagtail import hooks
 
 from apothecary.core.models import BrandSettings
 from apothecary.core.seo import absolute_url
 
 from .models import ProductPage, Variant
 from .pricing import PurchaseInfo, price_per_month, purchase_info, savings
+
+# A Wagtail hook: functions (product, request) → a dict of more Product JSON-LD properties.
+PRODUCT_JSON_LD_HOOK = "catalog_product_json_ld"
 
 
 @dataclass
@@ -69,7 +73,7 @@ def product_json_ld(product: ProductPage, request) -> dict:
         ],
     }
     data["brand"] = {"@type": "Brand", "name": BrandSettings.for_request(request).brand_name}
-    from apothecary.reviews.selectors import product_review_json_ld  # reviews builds on catalog
-
-    data.update(product_review_json_ld(product, request))
+    # Apps above the catalog add what they know of the product (reviews: its ratings).
+    for add_to_product_json_ld in hooks.get_hooks(PRODUCT_JSON_LD_HOOK):
+        data.update(add_to_product_json_ld(product, request))
     return data

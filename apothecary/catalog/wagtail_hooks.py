@@ -9,7 +9,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
+
+from apothecary.core.admin.viewsets import BaseModelViewSet
 
 from .models import Variant
 
@@ -55,7 +56,7 @@ def stock_display(variant: Variant):
     return "not tracked" if variant.stock is None else variant.stock
 
 
-class VariantViewSet(ModelViewSet):
+class VariantViewSet(BaseModelViewSet):
     model = Variant
     name = "packs"
     icon = "tag"
@@ -72,10 +73,6 @@ class VariantViewSet(ModelViewSet):
     ]
     filterset_class = VariantFilterSet
     search_fields = ["sku", "name"]
-    search_backend_name = None
-    list_per_page = 50
-    copy_view_enabled = False
-    add_to_reference_index = False
     panels = [
         FieldPanel("product"),
         FieldRowPanel([FieldPanel("sku"), FieldPanel("name")]),

@@ -6,9 +6,9 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
+from apothecary.core.admin.viewsets import BaseModelViewSet
 from apothecary.core.money import store_currency
 
 from .models import DiscountCode, ShippingZone
@@ -19,7 +19,7 @@ class ShippingZoneIndexView(IndexView):
         return super().get_base_queryset().annotate(rate_count=Count("rates"))
 
 
-class ShippingZoneViewSet(ModelViewSet):
+class ShippingZoneViewSet(BaseModelViewSet):
     """Edited with the model's panels: name, countries, tax rate and the rates inline."""
 
     model = ShippingZone
@@ -38,9 +38,6 @@ class ShippingZoneViewSet(ModelViewSet):
     ]
     list_filter = ["active"]
     search_fields = ["name", "countries"]
-    search_backend_name = None
-    copy_view_enabled = False
-    add_to_reference_index = False
 
 
 def discount_value_display(code: DiscountCode) -> str:
@@ -54,7 +51,7 @@ def discount_uses_display(code: DiscountCode) -> str:
     return f"{code.times_used} / {limit}"
 
 
-class DiscountCodeViewSet(ModelViewSet):
+class DiscountCodeViewSet(BaseModelViewSet):
     model = DiscountCode
     name = "discount-codes"
     icon = "pick"
@@ -77,9 +74,6 @@ class DiscountCodeViewSet(ModelViewSet):
     ]
     list_filter = ["kind", "active"]
     search_fields = ["code"]
-    search_backend_name = None
-    copy_view_enabled = False
-    add_to_reference_index = False
     panels = [
         FieldRowPanel([FieldPanel("code"), FieldPanel("active")]),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("value"), FieldPanel("min_subtotal")]),

@@ -28,7 +28,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page
 
-from apothecary.core.models import BasePage
+from apothecary.pages.models import BasePage
 
 from .models import MedicalReviewer
 

@@ -15,8 +15,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from apothecary.core.blocks import BodyBlock, image_credits
-from apothecary.core.models import BasePage
+from apothecary.pages.blocks import BodyBlock, image_credits
+from apothecary.pages.models import BasePage
 
 # What the form offers when the editor has not listed any subject.
 DEFAULT_SUBJECTS = (

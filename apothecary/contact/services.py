@@ -11,6 +11,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Site
 
+from apothecary.core.machines import transition
 from apothecary.core.ratelimit import hit
 from apothecary.orders.models import Order
 
@@ -27,10 +28,6 @@ class ContactRefused(Exception):
         self.message = message
         self.status = status
         self.field = field
-
-
-class InvalidTransition(Exception):
-    pass
 
 
 @transaction.atomic
@@ -121,28 +118,37 @@ def staff_name(user) -> str:
     return user.get_full_name() or user.email
 
 
+def _refuse(message: ContactMessage, to: str) -> str:
+    return (
+        f"A message that is {message.get_status_display().lower()} cannot be marked "
+        f"{to}. Reload the page to see its current status."
+    )
+
+
 @transaction.atomic
 def message_update(*, message_id: int, status: str, assigned_to, actor) -> ContactMessage:
-    """Change a message's status (along STATUS_TRANSITIONS) and who handles it; each change is
-    kept in the message's history."""
+    """Change a message's status (along STATUS_TRANSITIONS, core.machines.transition) and who
+    handles it; each change is kept in the message's history."""
     message = ContactMessage.objects.select_for_update().get(pk=message_id)
     changes = {}
-    if status != message.status:
-        if status not in STATUS_TRANSITIONS[message.status]:
-            raise InvalidTransition(
-                f"A message that is {message.get_status_display().lower()} cannot be marked "
-                f"{status}. Reload the page to see its current status."
-            )
-        changes["status"] = {"from": message.status, "to": status}
-        message.status = status
     if assigned_to != message.assigned_to:
         changes["assigned_to"] = {
             "from": staff_name(message.assigned_to),
             "to": staff_name(assigned_to),
         }
+    if status != message.status:
+        changes["status"] = {"from": message.status, "to": status}
+        message = transition(
+            message,
+            to=status,
+            table=STATUS_TRANSITIONS,
+            refuse=_refuse,
+            changes={"assigned_to": assigned_to},
+        )
+    elif changes:
         message.assigned_to = assigned_to
+        message.save(update_fields=["assigned_to", "updated_at"])
     if changes:
-        message.save(update_fields=["status", "assigned_to", "updated_at"])
         log(instance=message, action="contact.message.update", user=actor, data=changes)
     return message
 

@@ -4,7 +4,6 @@ with a CSV export, and a page per message to read it and change its status or as
 Messages come only from the contact form: there is no add or copy view. The edit view saves
 through services.message_update, which checks the status transitions and logs each change."""
 
-import datetime
 
 import django_filters
 from django import forms
@@ -18,17 +17,16 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import EditView, IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
+from apothecary.core.admin.exports import SafeSpreadsheetExportMixin
+from apothecary.core.admin.viewsets import BaseModelViewSet
+from apothecary.core.machines import InvalidTransition
 
 from .models import ContactMessage, MessageStatus, statuses_from
 from .selectors import staff_label, staff_users
-from .services import InvalidTransition, message_update, staff_name
-
-# A value a spreadsheet would run as a formula starts with one of these (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .services import message_update, staff_name
 
 
 def received_display(message: ContactMessage) -> str:
@@ -75,7 +73,7 @@ class MessageFilterSet(WagtailFilterSet):
         self.filters["subject"].extra["choices"] = [(s, s) for s in subjects.distinct()]
 
 
-class MessageIndexView(IndexView):
+class MessageIndexView(SafeSpreadsheetExportMixin, IndexView):
     default_ordering = "-created_at"  # newest first
 
     def get_base_queryset(self):
@@ -106,14 +104,9 @@ class MessageIndexView(IndexView):
         ]
 
     def preprocess_field_value(self, field, value, export_format):
-        if isinstance(value, datetime.datetime):
-            return timezone.localtime(value).isoformat(timespec="seconds")
         if field == "assigned_to":
             return staff_name(value)
-        value = super().preprocess_field_value(field, value, export_format)
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            return "'" + value
-        return value
+        return super().preprocess_field_value(field, value, export_format)
 
 
 # The message page.
@@ -171,7 +164,7 @@ class MessageEditView(EditView):
         return context
 
 
-class InboxViewSet(ModelViewSet):
+class InboxViewSet(BaseModelViewSet):
     model = ContactMessage
     name = "contact_inbox"
     url_prefix = "inbox"
@@ -181,12 +174,8 @@ class InboxViewSet(ModelViewSet):
     menu_hook = STORE_MENU_HOOK
     index_view_class = MessageIndexView
     edit_view_class = MessageEditView
-    copy_view_enabled = False
-    add_to_reference_index = False
-    list_per_page = 50
     filterset_class = MessageFilterSet
     search_fields = ["name", "email", "order_number", "text"]
-    search_backend_name = None
     edit_handler = ObjectList(
         [FieldPanel("status"), FieldPanel("assigned_to")], base_form_class=MessageAdminForm
     )

@@ -6,7 +6,6 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import Page
 
 from .blocks import NavigationLinkBlock
 
@@ -89,51 +88,3 @@ class NavigationSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "navigation"
-
-
-class BasePage(Page):
-    """Fields and behaviour every page of the site shares: a social image and structured data."""
-
-    social_image = models.ForeignKey(
-        CreditedImage,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Shown when the page is shared; 1200×630 works best.",
-    )
-    show_health_disclaimer = models.BooleanField(
-        default=False, help_text="Show the brand's health disclaimer at the foot of the page."
-    )
-    medical_reviewer = models.ForeignKey(
-        "compliance.MedicalReviewer",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The health professional who checked this page's health content.",
-    )
-    last_reviewed = models.DateField(
-        null=True, blank=True, help_text="When they last checked it."
-    )
-
-    promote_panels = [
-        *Page.promote_panels,
-        FieldPanel("social_image"),
-        FieldPanel("show_health_disclaimer"),
-        MultiFieldPanel(
-            [FieldPanel("medical_reviewer"), FieldPanel("last_reviewed")],
-            heading="Medical review",
-        ),
-    ]
-
-    class Meta:
-        abstract = True
-
-    def get_description(self) -> str:
-        """The meta description: the editor's, else the page's intro, if it has one."""
-        return self.search_description or getattr(self, "intro", "") or ""
-
-    def get_json_ld(self, request) -> list[dict]:
-        """The schema.org objects that describe this page, besides breadcrumbs."""
-        return []

@@ -41,9 +41,9 @@ from apothecary.catalog.models import (
 )
 from apothecary.checkout.models import DiscountCode, ShippingRate, ShippingZone
 from apothecary.contact.demo import contact_page, reset_contact_settings, seed_contact_settings
-from apothecary.pages.models import FAQPage, HomePage, SiteMapPage, StandardPage
+from apothecary.pages.models import FAQPage, HomePage, ResearchPage, SiteMapPage, StandardPage
 from apothecary.research.demo import seed_citations
-from apothecary.research.models import Citation, ResearchPage
+from apothecary.research.models import Citation
 from apothecary.research.uses import citation_uses_rebuild_all
 from apothecary.reviews.models import ReviewsPage
 

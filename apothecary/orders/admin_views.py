@@ -1,29 +1,34 @@
 """The back office's order pages: the detail with its actions, and the packing slip.
 
-The actions are POST forms; each calls one service (orders.services, payments.services). Only
-the actions the transitions table allows from the order's status are offered; a refused,
-invalid or stale action comes back as the detail page with a message and a 4xx, the form
-filled as it was sent."""
+The actions are POST forms (core.admin.actions); each calls one service (orders.services,
+orders.refunds). Only the actions the transitions table allows from the order's status are
+offered; a refused, invalid or stale action comes back as the detail page with a message and
+a 4xx, the form filled as it was sent."""
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
-from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
-from wagtail.admin import messages
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
+from apothecary.core.admin.actions import (
+    ActionDetailView,
+    ActionForm,
+    ActionPostMixin,
+    AdminAction,
+    action_table,
+)
 from apothecary.core.geography import country_name
+from apothecary.core.machines import InvalidTransition
+from apothecary.core.models import BrandSettings
 
 from . import services
 from .models import ALLOWED_TRANSITIONS, Order, OrderStatus
+from .refunds import RefundError, order_refund
 
 # What a tracking number may hold: letters, digits, spaces and dashes (every carrier's format).
 TRACKING_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]*$")
@@ -35,16 +40,7 @@ def order_state(order: Order) -> str:
     return f"{order.status}|{order.refunded_amount}"
 
 
-class OrderActionForm(forms.Form):
-    seen = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, order: Order, **kwargs):
-        self.order = order
-        kwargs.setdefault("initial", {}).setdefault("seen", order_state(order))
-        super().__init__(*args, **kwargs)
-
-
-class ShipForm(OrderActionForm):
+class ShipForm(ActionForm):
     carrier = forms.CharField(max_length=60, help_text="e.g. USPS, UPS, DHL, Royal Mail")
     tracking_number = forms.CharField(max_length=80)
     tracking_url = forms.URLField(
@@ -66,34 +62,30 @@ class ShipForm(OrderActionForm):
         return url
 
 
-class DeliverForm(OrderActionForm):
-    pass
-
-
-class RefundForm(OrderActionForm):
+class RefundForm(ActionForm):
     amount = forms.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0.01"), label="Amount to refund"
     )
 
-    def __init__(self, *args, order: Order, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("amount", order.refundable_amount)
-        super().__init__(*args, order=order, **kwargs)
-        self.fields[
-            "amount"
-        ].help_text = (
-            f"At most {order.refundable_amount} {order.currency}, through the payment provider."
+    def __init__(self, *args, instance: Order, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("amount", instance.refundable_amount)
+        super().__init__(*args, instance=instance, **kwargs)
+        self.fields["amount"].help_text = (
+            f"At most {instance.refundable_amount} {instance.currency}, through the payment "
+            "provider."
         )
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
-        if amount > self.order.refundable_amount:
+        order = self.instance
+        if amount > order.refundable_amount:
             raise forms.ValidationError(
-                f"At most {self.order.refundable_amount} {self.order.currency} can be refunded."
+                f"At most {order.refundable_amount} {order.currency} can be refunded."
             )
         return amount
 
 
-class CancelForm(OrderActionForm):
+class CancelForm(ActionForm):
     reason = forms.CharField(
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -119,85 +111,66 @@ def _deliver(order, data, actor):
 
 
 def _refund(order, data, actor):
-    from apothecary.payments.services import payment_refund
-
-    return payment_refund(order=order, amount=data["amount"], actor=actor)
+    return order_refund(order=order, amount=data["amount"], actor=actor)
 
 
 def _cancel(order, data, actor):
     return services.order_cancel(order=order, actor=actor, reason=data["reason"])
 
 
-@dataclass(frozen=True)
-class OrderAction:
-    name: str
-    label: str
-    form_class: type[OrderActionForm]
-    perform: Callable[[Order, dict, object], Order]
-    done: str  # the success message
-    targets: frozenset[str]  # statuses it can lead to: offered when one is allowed
-    destructive: bool = False
-    # Beyond the transitions table: a partially refunded order may still go to shipped or
-    # delivered, but only once each, and delivered only after shipped.
-    applies: Callable[[Order], bool] = lambda order: True
-
-    def is_available(self, order: Order) -> bool:
-        return bool(self.targets & ALLOWED_TRANSITIONS[order.status]) and self.applies(order)
-
-    def form(self, order: Order, data=None) -> OrderActionForm:
-        return self.form_class(data, order=order, prefix=self.name)
+def _order_action(name, label, perform, done, to, **kwargs) -> AdminAction:
+    return AdminAction(
+        name=name,
+        label=label,
+        perform=perform,
+        done=done,
+        to=frozenset(to),
+        transitions=ALLOWED_TRANSITIONS,
+        state=order_state,
+        **kwargs,
+    )
 
 
-ACTIONS = {
-    action.name: action
-    for action in [
-        OrderAction(
-            "ship",
-            "Mark shipped",
-            ShipForm,
-            _ship,
-            "Order {number} marked shipped.",
-            frozenset({OrderStatus.SHIPPED}),
-            applies=lambda order: order.shipped_at is None,
-        ),
-        OrderAction(
-            "deliver",
-            "Mark delivered",
-            DeliverForm,
-            _deliver,
-            "Order {number} marked delivered.",
-            frozenset({OrderStatus.DELIVERED}),
-            applies=lambda order: order.shipped_at is not None and order.delivered_at is None,
-        ),
-        OrderAction(
-            "refund",
-            "Refund",
-            RefundForm,
-            _refund,
-            "Refund made on order {number}.",
-            frozenset({OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED}),
-            destructive=True,
-            applies=lambda order: order.refundable_amount > 0,
-        ),
-        OrderAction(
-            "cancel",
-            "Cancel order",
-            CancelForm,
-            _cancel,
-            "Order {number} cancelled; its stock is back on sale.",
-            frozenset({OrderStatus.CANCELLED}),
-            destructive=True,
-        ),
-    ]
-}
-
-
-def action_errors() -> tuple[type[Exception], ...]:
-    """The exceptions that mean "this action cannot be done now", each with a clear message."""
-    from apothecary.payments.services import RefundError
-
-    return (services.InvalidTransition, RefundError)
-
+# A partially refunded order may still go to shipped or delivered (the table allows it),
+# but only once each, and delivered only after shipped: `applies` says so.
+ACTIONS = action_table(
+    _order_action(
+        "ship",
+        "Mark shipped",
+        _ship,
+        "Order {obj.number} marked shipped.",
+        {OrderStatus.SHIPPED},
+        form_class=ShipForm,
+        applies=lambda order: order.shipped_at is None,
+    ),
+    _order_action(
+        "deliver",
+        "Mark delivered",
+        _deliver,
+        "Order {obj.number} marked delivered.",
+        {OrderStatus.DELIVERED},
+        applies=lambda order: order.shipped_at is not None and order.delivered_at is None,
+    ),
+    _order_action(
+        "refund",
+        "Refund",
+        _refund,
+        "Refund made on order {obj.number}.",
+        {OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED},
+        form_class=RefundForm,
+        destructive=True,
+        applies=lambda order: order.refundable_amount > 0,
+    ),
+    _order_action(
+        "cancel",
+        "Cancel order",
+        _cancel,
+        "Order {obj.number} cancelled; its stock is back on sale.",
+        {OrderStatus.CANCELLED},
+        form_class=CancelForm,
+        destructive=True,
+    ),
+)
 
 STATUS_LABELS = dict(OrderStatus.choices)
 
@@ -208,68 +181,31 @@ def _with_labels(event):
     return event
 
 
-class OrderViewMixin(PermissionCheckedMixin):
-    """Finds the order by its number (never by its sequential id)."""
+class OrderDetailView(ActionDetailView):
+    """An order, found by its number (never by its sequential id), with its actions."""
 
     model = Order
-    index_url_name = None
-    inspect_url_name = None
-    packing_slip_url_name = None
-    action_url_name = None
-    any_permission_required = ["view", "change"]
-
-    @cached_property
-    def object(self) -> Order:  # looked up after the permission check
-        return get_object_or_404(Order.objects.select_related("user"), number=self.kwargs["number"])
-
-
-class OrderDetailView(OrderViewMixin, WagtailAdminTemplateMixin, TemplateView):
+    actions = ACTIONS
+    lookup_field = "number"
     template_name = "orders/admin/detail.html"
     header_icon = "clipboard-list"
+    index_label = "Orders"
+    packing_slip_url_name = None
 
-    def get_page_title(self):
-        return f"Order {self.object.number}"
+    def get_queryset(self):
+        return Order.objects.select_related("user")
 
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": "Orders"},
-            {"url": "", "label": self.get_page_title()},
-        ]
-
-    @cached_property
-    def can_act(self) -> bool:
-        return self.user_has_permission("change")
-
-    def action_forms(self, bound: dict | None = None):
-        """The forms of the actions allowed now, `bound` replacing the one just sent."""
-        if not self.can_act:
-            return []
-        bound = bound or {}
-        offered = []
-        for action in ACTIONS.values():
-            if not action.is_available(self.object):
-                continue
-            form = bound.get(action.name) or action.form(self.object)
-            offered.append(
-                {
-                    "action": action,
-                    "form": form,
-                    "url": reverse(self.action_url_name, args=[self.object.number, action.name]),
-                }
-            )
-        return offered
+    def describe(self, obj) -> str:
+        return f"Order {obj.number}"
 
     def get_context_data(self, bound_forms=None, **kwargs):
-        context = super().get_context_data(**kwargs)
+        context = super().get_context_data(bound_forms=bound_forms, **kwargs)
         order = self.object
-        payments = list(order.payments.all()) if hasattr(order, "payments") else []
         context.update(
             order=order,
             lines=list(order.lines.all()),
             events=[_with_labels(event) for event in order.events.select_related("actor")],
-            payments=payments,
-            actions=self.action_forms(bound_forms),
+            payments=list(order.payments.all()) if hasattr(order, "payments") else [],
             shipping_country_name=country_name(order.shipping_country),
             billing_country_name=country_name(order.billing_country)
             if order.billing_country
@@ -279,60 +215,24 @@ class OrderDetailView(OrderViewMixin, WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class OrderActionView(OrderDetailView):
+class OrderActionView(ActionPostMixin, OrderDetailView):
     """POST only: check, validate, call the service, then back to the detail page."""
 
-    http_method_names = ["post"]
-    any_permission_required = None
-    permission_required = "change"
-
-    def refuse(self, message: str, *, status: int, bound_forms=None):
-        messages.error(self.request, message)
-        self.object.refresh_from_db()
-        context = self.get_context_data(bound_forms=bound_forms)
-        return self.render_to_response(context, status=status)
-
-    def post(self, request, *args, **kwargs):
-        action = ACTIONS.get(kwargs["action"])
-        if action is None:
-            raise Http404("No such action.")
-        order = self.object
-        if not action.is_available(order):
-            return self.refuse(
-                f"{action.label} is not possible: order {order.number} is "
-                f"{order.get_status_display().lower()}. Nothing was changed.",
-                status=409,
-            )
-        form = action.form(order, request.POST)
-        if not form.is_valid():
-            return self.refuse(
-                "The order was not changed: please correct the errors below.",
-                status=400,
-                bound_forms={action.name: form},
-            )
-        if form.cleaned_data["seen"] != order_state(order):
-            return self.refuse(
-                f"Order {order.number} changed since this page was opened: it is now "
-                f"{order.get_status_display().lower()}. Nothing was done; check it and "
-                "try again if still needed.",
-                status=409,
-            )
-        try:
-            action.perform(order, form.cleaned_data, request.user)
-        except action_errors() as error:
-            return self.refuse(f"{error} Nothing was changed.", status=409)
-        messages.success(request, action.done.format(number=order.number))
-        return HttpResponseRedirect(reverse(self.inspect_url_name, args=[order.number]))
+    action_errors = (InvalidTransition, RefundError)
 
 
-class OrderPackingSlipView(OrderViewMixin, TemplateView):
+class OrderPackingSlipView(PermissionCheckedMixin, TemplateView):
     """A plain page to print and put in the parcel: the address and what is in it, no prices."""
 
+    model = Order
     template_name = "orders/admin/packing_slip.html"
+    any_permission_required = ["view", "change"]
+
+    @cached_property
+    def object(self) -> Order:  # looked up after the permission check
+        return get_object_or_404(Order, number=self.kwargs["number"])
 
     def get_context_data(self, **kwargs):
-        from apothecary.core.models import BrandSettings
-
         context = super().get_context_data(**kwargs)
         context.update(
             order=self.object,

@@ -10,7 +10,7 @@ from wagtail.models import Site
 
 from apothecary.core.models import BrandSettings
 
-from .models import Order
+from .models import Order, ReturnRequest
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +64,6 @@ RETURN_SUBJECTS = {
 
 @task()
 def send_return_email(*, return_id: int, status: str) -> None:
-    from .models import ReturnRequest
-
     request = ReturnRequest.objects.select_related("order").get(pk=return_id)
     order = request.order
     site = Site.objects.filter(is_default_site=True).first()

@@ -6,6 +6,10 @@ from datetime import timedelta
 from django.db import models, transaction
 from django.utils import timezone
 
+from apothecary.catalog.services import stock_release
+from apothecary.core.machines import transition
+
+from .emails import send_return_email
 from .models import (
     RETURN_TRANSITIONS,
     RETURNABLE_ORDER_STATUSES,
@@ -16,6 +20,7 @@ from .models import (
     ReturnRequest,
     ReturnStatus,
 )
+from .refunds import order_refund
 
 
 class ReturnError(Exception):
@@ -43,8 +48,6 @@ def returnable_quantities(order: Order) -> dict[int, int]:
 
 
 def _queue_email(request: ReturnRequest) -> None:
-    from .emails import send_return_email
-
     transaction.on_commit(
         lambda: send_return_email.enqueue(return_id=request.pk, status=request.status),
         robust=True,
@@ -82,36 +85,43 @@ def return_request_create(
     return request
 
 
-@transaction.atomic
+def _refuse(return_request: ReturnRequest, to: str) -> str:
+    return (
+        f"A {return_request.get_status_display().lower()} return cannot become "
+        f"{ReturnStatus(to).label.lower()}."
+    )
+
+
 def return_transition(
     *, request: ReturnRequest, to: str, actor=None, note: str = "", restock: bool = False
 ) -> ReturnRequest:
-    """Approve, reject, receive (optionally putting the units back in stock) or refund."""
-    from apothecary.catalog.services import stock_release
+    """Approve, reject, receive (optionally putting the units back in stock) or refund, along
+    RETURN_TRANSITIONS (core.machines.transition). A refund goes through the payment provider
+    in the same transaction: if it is refused, the return stays as it was."""
 
-    locked = ReturnRequest.objects.select_for_update().get(pk=request.pk)
-    if to not in RETURN_TRANSITIONS[locked.status]:
-        raise ReturnError(
-            f"A {locked.get_status_display().lower()} return cannot become "
-            f"{ReturnStatus(to).label.lower()}."
-        )
-    if to == ReturnStatus.REFUNDED:
-        from apothecary.payments.services import payment_refund
+    def record(locked: ReturnRequest, from_status: str) -> None:
+        if to == ReturnStatus.REFUNDED:
+            order_refund(order=locked.order, amount=locked.amount, actor=actor)
+            for line in locked.lines.select_related("order_line"):
+                OrderLine.objects.filter(pk=line.order_line_id).update(
+                    refunded_quantity=models.F("refunded_quantity") + line.quantity
+                )
+        if to == ReturnStatus.RECEIVED and restock:
+            lines = locked.lines.select_related("order_line").order_by("order_line__variant_id")
+            for line in lines:
+                if line.order_line.variant_id:
+                    stock_release(variant_id=line.order_line.variant_id, quantity=line.quantity)
+        _queue_email(locked)
 
-        payment_refund(order=locked.order, amount=locked.amount, actor=actor)
-        for line in locked.lines.select_related("order_line"):
-            OrderLine.objects.filter(pk=line.order_line_id).update(
-                refunded_quantity=models.F("refunded_quantity") + line.quantity
-            )
+    changes = {"staff_note": note[:500]} if note else {}
     if to == ReturnStatus.RECEIVED and restock:
-        for line in locked.lines.select_related("order_line").order_by("order_line__variant_id"):
-            if line.order_line.variant_id:
-                stock_release(variant_id=line.order_line.variant_id, quantity=line.quantity)
-        locked.restocked = True
-    locked.status = to
-    if note:
-        locked.staff_note = note[:500]
-    locked.save()
-    _queue_email(locked)
-    request.refresh_from_db()
+        changes["restocked"] = True
+    transition(
+        request,
+        to=to,
+        table=RETURN_TRANSITIONS,
+        refuse=_refuse,
+        changes=changes,
+        record=record,
+    )
     return request

@@ -8,29 +8,30 @@ action comes back as the detail page with a message and a 4xx, the form filled a
 Returns are part of handling orders: the pages use the orders' permission policy, and acting
 on a return (or seeing one) takes the orders "change" permission."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
-from wagtail.admin.views.generic import IndexView, WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.views.generic import IndexView
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
-from apothecary.core.admin.actions import ActionFormsMixin, ActionPostMixin
-from apothecary.core.admin.viewsets import ActionOnlyViewSetMixin
+from apothecary.core.admin.actions import (
+    ActionDetailView,
+    ActionForm,
+    ActionPostMixin,
+    AdminAction,
+    action_table,
+)
+from apothecary.core.admin.viewsets import ActionOnlyViewSetMixin, BaseModelViewSet
+from apothecary.core.machines import InvalidTransition
 
-from . import services
 from .models import RETURN_TRANSITIONS, Order, ReturnRequest, ReturnStatus
+from .refunds import RefundError
 from .returns import ReturnError, return_transition
 
 # Returns are handled by whoever handles orders: one policy, the orders' "change" permission.
@@ -120,22 +121,7 @@ class ReturnIndexView(IndexView):
 # The detail page and its actions.
 
 
-class ReturnActionForm(forms.Form):
-    """`seen` is the status the person saw when they opened the page."""
-
-    seen = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, return_request: ReturnRequest, **kwargs):
-        self.return_request = return_request
-        kwargs.setdefault("initial", {}).setdefault("seen", return_request.status)
-        super().__init__(*args, **kwargs)
-
-
-class ApproveForm(ReturnActionForm):
-    pass
-
-
-class RejectForm(ReturnActionForm):
+class RejectForm(ActionForm):
     note = forms.CharField(
         max_length=500,
         label="Note to the customer",
@@ -144,7 +130,7 @@ class RejectForm(ReturnActionForm):
     )
 
 
-class ReceiveForm(ReturnActionForm):
+class ReceiveForm(ActionForm):
     restock = forms.BooleanField(
         required=False,
         label="Put the units back in stock",
@@ -152,119 +138,82 @@ class ReceiveForm(ReturnActionForm):
     )
 
 
-class RefundForm(ReturnActionForm):
-    pass
+def _move(to: str, options=lambda data: {}):
+    """An action's perform: return_transition to `to`, with options read from the form."""
+
+    def perform(return_request: ReturnRequest, data: dict, actor) -> ReturnRequest:
+        return return_transition(request=return_request, to=to, actor=actor, **options(data))
+
+    return perform
 
 
-@dataclass(frozen=True)
-class ReturnAction:
-    name: str
-    label: str
-    form_class: type[ReturnActionForm]
-    to: str  # the status it leads to
-    done: str  # the success message
-    explains: str = ""  # shown above the form
-    options: Callable[[dict], dict] = lambda data: {}  # return_transition's other arguments
-    destructive: bool = False
-
-    def is_available(self, return_request: ReturnRequest) -> bool:
-        return self.to in RETURN_TRANSITIONS[return_request.status]
-
-    def form(self, return_request: ReturnRequest, data=None) -> ReturnActionForm:
-        return self.form_class(data, return_request=return_request, prefix=self.name)
-
-    def state(self, return_request: ReturnRequest) -> str:
-        return return_request.status
-
-    def perform(self, return_request: ReturnRequest, data: dict, actor) -> ReturnRequest:
-        return return_transition(
-            request=return_request, to=self.to, actor=actor, **self.options(data)
-        )
+def _return_action(name, label, to, done, **kwargs) -> AdminAction:
+    return AdminAction(
+        name=name,
+        label=label,
+        perform=_move(to, kwargs.pop("options", lambda data: {})),
+        done=done,
+        to=to,
+        transitions=RETURN_TRANSITIONS,
+        **kwargs,
+    )
 
 
-ACTIONS = {
-    action.name: action
-    for action in [
-        ReturnAction(
-            "approve",
-            "Approve",
-            ApproveForm,
-            ReturnStatus.APPROVED,
-            "Return {obj.pk} of order {obj.order.number} approved; the customer is told how "
-            "to send it.",
-            explains="The customer is emailed how to send the items back.",
-        ),
-        ReturnAction(
-            "reject",
-            "Reject",
-            RejectForm,
-            ReturnStatus.REJECTED,
-            "Return {obj.pk} of order {obj.order.number} rejected; the customer is sent your note.",
-            options=lambda data: {"note": data["note"]},
-            destructive=True,
-        ),
-        ReturnAction(
-            "receive",
-            "Mark received",
-            ReceiveForm,
-            ReturnStatus.RECEIVED,
-            "Return {obj.pk} of order {obj.order.number} marked received.",
-            explains="The parcel has arrived; the customer is emailed that it did.",
-            options=lambda data: {"restock": data["restock"]},
-        ),
-        ReturnAction(
-            "refund",
-            "Refund",
-            RefundForm,
-            ReturnStatus.REFUNDED,
-            "Return {obj.pk} of order {obj.order.number} refunded through the payment provider.",
-            destructive=True,
-        ),
-    ]
-}
+ACTIONS = action_table(
+    _return_action(
+        "approve",
+        "Approve",
+        ReturnStatus.APPROVED,
+        "Return {obj.pk} of order {obj.order.number} approved; the customer is told how "
+        "to send it.",
+        explains="The customer is emailed how to send the items back.",
+    ),
+    _return_action(
+        "reject",
+        "Reject",
+        ReturnStatus.REJECTED,
+        "Return {obj.pk} of order {obj.order.number} rejected; the customer is sent your note.",
+        form_class=RejectForm,
+        options=lambda data: {"note": data["note"]},
+        destructive=True,
+    ),
+    _return_action(
+        "receive",
+        "Mark received",
+        ReturnStatus.RECEIVED,
+        "Return {obj.pk} of order {obj.order.number} marked received.",
+        form_class=ReceiveForm,
+        explains="The parcel has arrived; the customer is emailed that it did.",
+        options=lambda data: {"restock": data["restock"]},
+    ),
+    _return_action(
+        "refund",
+        "Refund",
+        ReturnStatus.REFUNDED,
+        "Return {obj.pk} of order {obj.order.number} refunded through the payment provider.",
+        destructive=True,
+    ),
+)
 
 
-def action_errors() -> tuple[type[Exception], ...]:
-    """The exceptions that mean "this action cannot be done now", each with a clear message."""
-    from apothecary.payments.services import RefundError
-
-    return (ReturnError, RefundError, services.InvalidTransition)
-
-
-class ReturnDetailView(
-    ActionFormsMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
-):
+class ReturnDetailView(ActionDetailView):
     actions = ACTIONS
     model = ReturnRequest
+    noun = "return"
     template_name = "orders/admin/return_detail.html"
     header_icon = "rotate"
-    index_url_name = None
-    inspect_url_name = None
-    action_url_name = None
+    index_label = "Returns"
+    any_permission_required = None
     permission_required = "change"
 
-    @cached_property
-    def object(self) -> ReturnRequest:  # looked up after the permission check
-        return get_object_or_404(with_lines(ReturnRequest.objects), pk=self.kwargs["pk"])
-
-    def reload(self) -> None:
-        self.__dict__.pop("object", None)
-
-    def get_page_title(self):
-        return f"Return {self.object.pk}"
+    def get_queryset(self):
+        return with_lines(ReturnRequest.objects)
 
     def get_page_subtitle(self):
         return f"order {self.object.order.number}"
 
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": "Returns"},
-            {"url": "", "label": self.get_page_title()},
-        ]
-
     def get_context_data(self, bound_forms=None, **kwargs):
-        context = super().get_context_data(**kwargs)
+        context = super().get_context_data(bound_forms=bound_forms, **kwargs)
         return_request = self.object
         lines = list(return_request.lines.all())
         for line in lines:
@@ -274,7 +223,6 @@ class ReturnDetailView(
             order=return_request.order,
             lines=lines,
             amount=f"{return_request.amount:.2f}",
-            actions=self.action_forms(bound_forms),
             order_url=reverse("store_orders:inspect", args=[return_request.order.number]),
         )
         return context
@@ -284,13 +232,10 @@ class ReturnActionView(ActionPostMixin, ReturnDetailView):
     """POST only: check, validate, call return_transition, then back to the detail page
     (core.admin.actions.ActionPostMixin)."""
 
-    noun = "return"
-
-    def get_action_errors(self):
-        return action_errors()
+    action_errors = (ReturnError, RefundError, InvalidTransition)
 
 
-class ReturnViewSet(ActionOnlyViewSetMixin, ModelViewSet):
+class ReturnViewSet(ActionOnlyViewSetMixin, BaseModelViewSet):
     model = ReturnRequest
     name = "store_returns"
     url_prefix = "returns"
@@ -301,12 +246,8 @@ class ReturnViewSet(ActionOnlyViewSetMixin, ModelViewSet):
     index_view_class = ReturnIndexView
     inspect_view_enabled = True
     inspect_view_class = ReturnDetailView
-    copy_view_enabled = False
-    add_to_reference_index = False
-    list_per_page = 50
     filterset_class = ReturnFilterSet
     search_fields = ["order__number", "order__email"]
-    search_backend_name = None
 
     # Returns change only by actions: no generic add/edit/delete/history/usage views.
     extra_views = ("action",)

@@ -11,14 +11,13 @@ from apothecary.catalog.services import stock_release
 from apothecary.core.machines import InvalidTransition, transition
 
 from . import signals
+from .emails import send_order_email
 from .models import ALLOWED_TRANSITIONS, Order, OrderEvent, OrderStatus
 
 logger = logging.getLogger(__name__)
 
 
 def queue_order_email(order: Order, kind: str) -> None:
-    from .emails import send_order_email
-
     # robust: a mail server that is down must not turn a placed order into an error page.
     transaction.on_commit(
         lambda: send_order_email.enqueue(order_id=order.pk, kind=kind), robust=True

@@ -12,29 +12,26 @@ import django_filters
 from django import forms
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
 from django.db.models.functions import TruncDate
-from django.urls import path, re_path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail import hooks
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import policy_registry
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
+from apothecary.core.admin.exports import SafeSpreadsheetExportMixin
+from apothecary.core.admin.viewsets import ActionOnlyViewSetMixin, BaseModelViewSet
 from apothecary.core.geography import country_name
 from apothecary.core.money import ZERO, money_field_kwargs, quantize, store_currency
 
 from .admin_views import OrderActionView, OrderDetailView, OrderPackingSlipView
 from .models import NUMBER_ALPHABET, Order, OrderStatus
 from .returns_admin import ReturnViewSet
-
-# A value a spreadsheet would run as a formula starts with one of these (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class OrderFilterSet(WagtailFilterSet):
@@ -72,7 +69,7 @@ def total_display(order: Order) -> str:
     return f"{order.total} {order.currency}"
 
 
-class OrderIndexView(IndexView):
+class OrderIndexView(SafeSpreadsheetExportMixin, IndexView):
     any_permission_required = ["change", "view"]
     packing_slip_url_name = None
 
@@ -93,16 +90,9 @@ class OrderIndexView(IndexView):
             ),
         ]
 
-    def preprocess_field_value(self, field, value, export_format):
-        if isinstance(value, datetime.datetime):
-            return timezone.localtime(value).isoformat(timespec="seconds")
-        value = super().preprocess_field_value(field, value, export_format)
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            return "'" + value
-        return value
 
 
-class OrderViewSet(ModelViewSet):
+class OrderViewSet(ActionOnlyViewSetMixin, BaseModelViewSet):
     model = Order
     name = "store_orders"  # the namespace; "orders" is the shop's own
     url_prefix = "orders"
@@ -113,9 +103,11 @@ class OrderViewSet(ModelViewSet):
     index_view_class = OrderIndexView
     inspect_view_enabled = True
     inspect_view_class = OrderDetailView
-    copy_view_enabled = False
-    add_to_reference_index = False
-    list_per_page = 50
+    action_view_class = OrderActionView
+    # Orders appear in admin URLs by their number, never by their sequential id.
+    item_regex = rf"(?P<number>[{NUMBER_ALPHABET}]+)"
+    lookup_field = "number"
+    extra_views = ("action", "packing_slip")
     list_display = [
         "number",
         Column("created_at", label="Placed", accessor=placed_display, sort_key="created_at"),
@@ -136,7 +128,6 @@ class OrderViewSet(ModelViewSet):
     ]
     filterset_class = OrderFilterSet
     search_fields = ["number", "email", "shipping_name"]
-    search_backend_name = None
     list_export = [
         "number",
         "created_at",
@@ -167,21 +158,6 @@ class OrderViewSet(ModelViewSet):
     }
     export_filename = "orders"
 
-    def get_common_view_kwargs(self, **kwargs):
-        # No generic add/edit/copy/delete/history/usage views: orders change only by actions.
-        return super().get_common_view_kwargs(
-            **{
-                "add_url_name": None,
-                "edit_url_name": None,
-                "delete_url_name": None,
-                "history_url_name": None,
-                "usage_url_name": None,
-                "action_url_name": self.get_url_name("action"),
-                "packing_slip_url_name": self.get_url_name("packing_slip"),
-                **kwargs,
-            }
-        )
-
     def get_permissions_to_register(self):
         return (
             super()
@@ -190,32 +166,11 @@ class OrderViewSet(ModelViewSet):
         )
 
     @property
-    def action_view(self):
-        return self.construct_view(OrderActionView, **self.get_inspect_view_kwargs())
-
-    @property
     def packing_slip_view(self):
         return self.construct_view(OrderPackingSlipView)
 
-    def get_urlpatterns(self):
-        number = f"(?P<number>[{NUMBER_ALPHABET}]+)"
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            re_path(rf"^{number}/$", self.inspect_view, name="inspect"),
-            re_path(rf"^{number}/packing-slip/$", self.packing_slip_view, name="packing_slip"),
-            re_path(rf"^{number}/(?P<action>[a-z]+)/$", self.action_view, name="action"),
-        ]
-
-    @property
-    def url_finder_class(self):
-        inspect_url_name = self.get_url_name("inspect")
-
-        class OrderAdminURLFinder(ModelAdminURLFinder):
-            def construct_edit_url(self, instance):
-                return reverse(inspect_url_name, args=[instance.number])
-
-        return OrderAdminURLFinder
+    def get_item_urlpatterns(self):
+        return [self.item_path("packing-slip/", self.packing_slip_view, "packing_slip")]
 
 
 @hooks.register("register_admin_viewset")

@@ -1,5 +1,7 @@
-"""The site's general page types: home, standard content pages, FAQ and the site map."""
+"""The base of every page type (BasePage), and the site's general page types: home, standard
+content pages, FAQ, the research library and the site map."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import strip_tags
 from wagtail import blocks
@@ -9,8 +11,58 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from apothecary.core import seo
-from apothecary.core.blocks import BodyBlock, image_credits
-from apothecary.core.models import BasePage, BrandSettings
+from apothecary.core.models import BrandSettings, CreditedImage
+from apothecary.research.library import research_library
+
+from .blocks import BodyBlock, image_credits
+
+
+class BasePage(Page):
+    """Fields and behaviour every page of the site shares: a social image and structured data."""
+
+    social_image = models.ForeignKey(
+        CreditedImage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when the page is shared; 1200×630 works best.",
+    )
+    show_health_disclaimer = models.BooleanField(
+        default=False, help_text="Show the brand's health disclaimer at the foot of the page."
+    )
+    medical_reviewer = models.ForeignKey(
+        "compliance.MedicalReviewer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The health professional who checked this page's health content.",
+    )
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When they last checked it."
+    )
+
+    promote_panels = [
+        *Page.promote_panels,
+        FieldPanel("social_image"),
+        FieldPanel("show_health_disclaimer"),
+        MultiFieldPanel(
+            [FieldPanel("medical_reviewer"), FieldPanel("last_reviewed")],
+            heading="Medical review",
+        ),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def get_description(self) -> str:
+        """The meta description: the editor's, else the page's intro, if it has one."""
+        return self.search_description or getattr(self, "intro", "") or ""
+
+    def get_json_ld(self, request) -> list[dict]:
+        """The schema.org objects that describe this page, besides breadcrumbs."""
+        return []
 
 
 class HomePage(BasePage):
@@ -83,17 +135,8 @@ class HomePage(BasePage):
 
     def clean(self):
         super().clean()
-        from django.core.exceptions import ValidationError
-
         if self.hero_image_id and not self.hero_image_alt.strip():
             raise ValidationError({"hero_image_alt": "Describe the hero image (alt text)."})
-
-    def get_context(self, request, *args, **kwargs):
-        from apothecary.blog.selectors import latest_posts
-
-        context = super().get_context(request, *args, **kwargs)
-        context["latest_posts"] = latest_posts(limit=self.latest_posts_count)
-        return context
 
     def get_json_ld(self, request):
         brand = BrandSettings.for_request(request)
@@ -173,4 +216,36 @@ class SiteMapPage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         context["tree"] = page_tree(request)
+        return context
+
+
+class ResearchPage(BasePage):
+    """/research/: the editor's introduction, then the library grouped by topic, filtered by
+    topic and type through the query string.
+
+    Its table and content type were the research app's before the floors were drawn (research
+    is a library below the page types); `db_table` keeps the table, and a migration moved the
+    content type, so existing sites keep their page."""
+
+    intro = models.TextField(blank=True, help_text="A sentence or two shown under the title.")
+    body = StreamField(
+        BodyBlock(), blank=True, use_json_field=True, help_text="Shown above the library."
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    max_count = 1
+
+    class Meta:
+        db_table = "research_researchpage"
+
+    def get_context(self, request, *args, **kwargs):
+        """The library, filtered by ?topic=<slug> and ?type=<kind>; unknown values are ignored
+        (the page is publicly cached per URL, so the filters cost nothing on repeat visits)."""
+        context = super().get_context(request, *args, **kwargs)
+        context["library"] = research_library(
+            topic=request.GET.get("topic", "")[:100],
+            kind=request.GET.get("type", "")[:40],
+            exclude_page_id=self.pk,
+        )
         return context

@@ -9,9 +9,12 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         from payments.signals import status_changed
 
+        from apothecary.orders.signals import refund_requested as order_refund_requested
+
         from .models import Payment
-        from .receivers import payment_status_changed
+        from .receivers import payment_status_changed, refund_requested
 
         status_changed.connect(
             payment_status_changed, sender=Payment, dispatch_uid="payments.apply_status"
         )
+        order_refund_requested.connect(refund_requested, dispatch_uid="payments.refund_order")

@@ -10,6 +10,7 @@ from payments import PaymentError, PaymentStatus, RedirectNeeded
 from phonenumber_field.phonenumber import to_python as phone_to_python
 
 from apothecary.orders.models import Order, OrderStatus
+from apothecary.orders.refunds import RefundError
 from apothecary.orders.services import order_mark_paid, order_transition
 
 from .models import OPEN_STATUSES, Payment, WebhookEvent
@@ -29,10 +30,6 @@ REFUNDABLE_ORDER_STATUSES = frozenset(
 
 class OrderNotPayable(ValueError):
     """The order is not waiting for a payment (paid, cancelled…); the message says which."""
-
-
-class RefundError(ValueError):
-    """A refund that cannot be made; the message says why."""
 
 
 def _billing_fields(order: Order) -> dict:

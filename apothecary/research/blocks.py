@@ -1,7 +1,7 @@
 """The citation block of page bodies: "Source: [3] Tucker KL et al., …", numbered with the
 inline [cite:…] markers of the same page.
 
-This module is imported by apothecary.core.blocks (BodyBlock), so it must not import models:
+This module is imported by apothecary.pages.blocks (BodyBlock), so it must not import models:
 the snippet chooser takes the model as a label, and the numbering is looked up at render time.
 """
 

@@ -16,12 +16,8 @@ from modelcluster.models import ClusterableModel
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
-
-from apothecary.core.blocks import BodyBlock
-from apothecary.core.models import BasePage
 
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 PMID_RE = re.compile(r"^\d{1,9}$")
@@ -166,30 +162,3 @@ class CitationUse(models.Model):
 
     def __str__(self):
         return f"{self.page_id} cites {self.citation_id}"
-
-
-class ResearchPage(BasePage):
-    """/research/: the editor's introduction, then the library grouped by topic, filtered by
-    topic and type through the query string."""
-
-    intro = models.TextField(blank=True, help_text="A sentence or two shown under the title.")
-    body = StreamField(
-        BodyBlock(), blank=True, use_json_field=True, help_text="Shown above the library."
-    )
-
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
-    max_count = 1
-
-    def get_context(self, request, *args, **kwargs):
-        """The library, filtered by ?topic=<slug> and ?type=<kind>; unknown values are ignored
-        (the page is publicly cached per URL, so the filters cost nothing on repeat visits)."""
-        from .library import research_library
-
-        context = super().get_context(request, *args, **kwargs)
-        context["library"] = research_library(
-            topic=request.GET.get("topic", "")[:100],
-            kind=request.GET.get("type", "")[:40],
-            exclude_page_id=self.pk,
-        )
-        return context

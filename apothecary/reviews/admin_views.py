@@ -5,42 +5,29 @@ Every state change goes through services.review_transition; the reply and the in
 through services.review_edit. A refused, invalid or stale action comes back as the page with a
 message and a 4xx, the form filled as it was sent."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django import forms
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
-from apothecary.core.admin.actions import ActionFormsMixin, ActionPostMixin
+from apothecary.core.admin.actions import (
+    ActionDetailView,
+    ActionForm,
+    ActionPostMixin,
+    AdminAction,
+    action_table,
+)
+from apothecary.core.machines import InvalidTransition
 
 from . import services
 from .models import REASON_MAX, REPLY_MAX, REVIEW_TRANSITIONS, Review, ReviewStatus
 
 
-class ReviewActionForm(forms.Form):
-    """`seen` is the status the moderator saw when they opened the page."""
-
-    seen = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, review: Review, **kwargs):
-        self.review = review
-        kwargs.setdefault("initial", {}).setdefault("seen", review.status)
-        super().__init__(*args, **kwargs)
-
-
-class ApproveForm(ReviewActionForm):
-    pass
-
-
-class RejectForm(ReviewActionForm):
+class RejectForm(ActionForm):
     reason = forms.CharField(
         max_length=REASON_MAX,
         label="Reason",
@@ -50,7 +37,7 @@ class RejectForm(ReviewActionForm):
     )
 
 
-class ReplyForm(ReviewActionForm):
+class ReplyForm(ActionForm):
     brand_reply = forms.CharField(
         required=False,
         max_length=REPLY_MAX,
@@ -65,73 +52,50 @@ class ReplyForm(ReviewActionForm):
         help_text="The writer got something for it (a free pack, a discount): shown as such.",
     )
 
-    def __init__(self, *args, review: Review, **kwargs):
+    def __init__(self, *args, instance: Review, **kwargs):
         kwargs.setdefault("initial", {}).update(
-            brand_reply=review.brand_reply, incentivized=review.incentivized
+            brand_reply=instance.brand_reply, incentivized=instance.incentivized
         )
-        super().__init__(*args, review=review, **kwargs)
+        super().__init__(*args, instance=instance, **kwargs)
 
 
-@dataclass(frozen=True)
-class ReviewAction:
-    name: str
-    label: str
-    form_class: type[ReviewActionForm]
-    perform: Callable[[Review, dict, object], Review]
-    done: str
-    to: str | None = None  # the status it leads to; None: no status change
-    destructive: bool = False
-
-    def is_available(self, review: Review) -> bool:
-        if self.to is None:
-            return review.status != ReviewStatus.UNCONFIRMED
-        return self.to in REVIEW_TRANSITIONS[review.status]
-
-    def form(self, review: Review, data=None) -> ReviewActionForm:
-        return self.form_class(data, review=review, prefix=self.name)
-
-    def state(self, review: Review) -> str:
-        return review.status
-
-
-ACTIONS = {
-    action.name: action
-    for action in [
-        ReviewAction(
-            "approve",
-            "Approve",
-            ApproveForm,
-            lambda r, data, actor: services.review_transition(
-                review=r, to=ReviewStatus.APPROVED, actor=actor
-            ),
-            "Review “{obj.title}” approved: it is now shown on the site.",
-            to=ReviewStatus.APPROVED,
+ACTIONS = action_table(
+    AdminAction(
+        name="approve",
+        label="Approve",
+        perform=lambda r, data, actor: services.review_transition(
+            review=r, to=ReviewStatus.APPROVED, actor=actor
         ),
-        ReviewAction(
-            "reject",
-            "Reject",
-            RejectForm,
-            lambda r, data, actor: services.review_transition(
-                review=r, to=ReviewStatus.REJECTED, actor=actor, reason=data["reason"]
-            ),
-            "Review “{obj.title}” rejected; the writer is sent your reason.",
-            to=ReviewStatus.REJECTED,
-            destructive=True,
+        done="Review “{obj.title}” approved: it is now shown on the site.",
+        to=ReviewStatus.APPROVED,
+        transitions=REVIEW_TRANSITIONS,
+    ),
+    AdminAction(
+        name="reject",
+        label="Reject",
+        perform=lambda r, data, actor: services.review_transition(
+            review=r, to=ReviewStatus.REJECTED, actor=actor, reason=data["reason"]
         ),
-        ReviewAction(
-            "reply",
-            "Save the reply",
-            ReplyForm,
-            lambda r, data, actor: services.review_edit(
-                review=r,
-                brand_reply=data["brand_reply"],
-                incentivized=data["incentivized"],
-                actor=actor,
-            ),
-            "Review “{obj.title}”: reply and flags saved.",
+        done="Review “{obj.title}” rejected; the writer is sent your reason.",
+        form_class=RejectForm,
+        to=ReviewStatus.REJECTED,
+        transitions=REVIEW_TRANSITIONS,
+        destructive=True,
+    ),
+    AdminAction(  # no status change: offered once the writer has confirmed the review
+        name="reply",
+        label="Save the reply",
+        perform=lambda r, data, actor: services.review_edit(
+            review=r,
+            brand_reply=data["brand_reply"],
+            incentivized=data["incentivized"],
+            actor=actor,
         ),
-    ]
-}
+        done="Review “{obj.title}”: reply and flags saved.",
+        form_class=ReplyForm,
+        applies=lambda review: review.status != ReviewStatus.UNCONFIRMED,
+    ),
+)
 
 
 STATUS_LABELS = dict(ReviewStatus.choices)
@@ -142,43 +106,23 @@ def _with_label(event):
     return event
 
 
-class ReviewDetailView(
-    ActionFormsMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
-):
+class ReviewDetailView(ActionDetailView):
     actions = ACTIONS
     model = Review
     template_name = "reviews/admin/detail.html"
     header_icon = "pick"
-    index_url_name = None
-    inspect_url_name = None
-    action_url_name = None
+    index_label = "Reviews"
+    any_permission_required = None
     permission_required = "change"
 
-    @cached_property
-    def object(self) -> Review:  # looked up after the permission check
-        return get_object_or_404(
-            Review.objects.select_related("product", "order_line__order", "moderated_by"),
-            pk=self.kwargs["pk"],
-        )
-
-    def reload(self) -> None:
-        self.__dict__.pop("object", None)
-
-    def get_page_title(self):
-        return f"Review {self.object.pk}"
+    def get_queryset(self):
+        return Review.objects.select_related("product", "order_line__order", "moderated_by")
 
     def get_page_subtitle(self):
         return self.object.product.title
 
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": "Reviews"},
-            {"url": "", "label": self.get_page_title()},
-        ]
-
     def get_context_data(self, bound_forms=None, **kwargs):
-        context = super().get_context_data(**kwargs)
+        context = super().get_context_data(bound_forms=bound_forms, **kwargs)
         review = self.object
         order_line = review.order_line
         context.update(
@@ -188,7 +132,6 @@ class ReviewDetailView(
             if order_line
             else None,
             events=[_with_label(event) for event in review.events.select_related("actor")],
-            actions=self.action_forms(bound_forms),
         )
         return context
 
@@ -197,7 +140,7 @@ class ReviewActionView(ActionPostMixin, ReviewDetailView):
     """POST only: check, validate, call the service, then back to the detail page
     (core.admin.actions.ActionPostMixin)."""
 
-    action_errors = (services.ReviewError,)
+    action_errors = (services.ReviewError, InvalidTransition)
 
 
 class BulkForm(forms.Form):

@@ -14,8 +14,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from apothecary.core.blocks import BodyBlock, image_credits
-from apothecary.core.models import BasePage
+from apothecary.pages.blocks import BodyBlock, image_credits
+from apothecary.pages.models import BasePage
 
 TITLE_MAX = 120
 TEXT_MIN = 20

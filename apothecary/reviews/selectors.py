@@ -14,6 +14,9 @@ from django.db.models import Count
 from django.http import Http404
 from django.urls import reverse
 
+from apothecary.catalog.models import ProductPage
+
+from .forms import ReviewFilterForm
 from .models import Review
 
 STARS = (5, 4, 3, 2, 1)
@@ -140,10 +143,6 @@ SORTS = {
 def reviews_page_context(request) -> dict:
     """The filter form (junk values are ignored), the summary, one page of reviews (a bad or
     out-of-range page number is a 404), and the products one can review."""
-    from apothecary.catalog.models import ProductPage
-
-    from .forms import ReviewFilterForm
-
     products = list(ProductPage.objects.live().order_by("path"))
     form = ReviewFilterForm(request.GET, products=products)
     form.is_valid()  # each invalid value is dropped and its default used

@@ -11,6 +11,10 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apothecary.core.machines import InvalidTransition, transition
+from apothecary.orders.models import OrderLine
+
+from .emails import send_review_confirmation, send_review_rejected, send_review_request
 from .models import (
     REASON_MAX,
     REPLY_MAX,
@@ -34,10 +38,6 @@ class ReviewError(Exception):
 
 
 class DuplicateReview(ReviewError):
-    status = 409
-
-
-class InvalidReviewTransition(ReviewError):
     status = 409
 
 
@@ -223,8 +223,6 @@ def review_submit(
         review_request.used_at = now
         review_request.save(update_fields=["used_at"])
     else:
-        from .emails import send_review_confirmation
-
         transaction.on_commit(
             lambda: send_review_confirmation.enqueue(review_id=review.pk), robust=True
         )
@@ -239,7 +237,7 @@ def review_confirm(*, review: Review) -> Review:
         return review
     try:
         return review_transition(review=review, to=ReviewStatus.PENDING, message="Email confirmed")
-    except InvalidReviewTransition:  # confirmed by a concurrent click
+    except InvalidTransition:  # confirmed by a concurrent click
         review.refresh_from_db()
         return review
 
@@ -247,47 +245,45 @@ def review_confirm(*, review: Review) -> Review:
 # Moderation.
 
 
-@transaction.atomic
+def _refuse(review: Review, to: str) -> str:
+    return (
+        f"A {review.get_status_display().lower()} review cannot become "
+        f"{ReviewStatus(to).label.lower()}."
+    )
+
+
 def review_transition(
     *, review: Review, to: str, actor=None, reason: str = "", message: str = ""
 ) -> Review:
-    """Move a review to `to`: lock its row, check the transitions table, write the history,
-    queue the email. Rejecting needs a reason, which the writer is sent."""
-    locked = Review.objects.select_for_update().get(pk=review.pk)
-    if to not in REVIEW_TRANSITIONS[locked.status]:
-        raise InvalidReviewTransition(
-            f"A {locked.get_status_display().lower()} review cannot become "
-            f"{ReviewStatus(to).label.lower()}."
-        )
+    """Move a review to `to` along REVIEW_TRANSITIONS (core.machines.transition: row lock,
+    table, history), and queue the email. Rejecting needs a reason, which the writer is sent;
+    an invalid move raises InvalidTransition."""
+    reason = " ".join(reason.split())
+    if to == ReviewStatus.REJECTED and not reason:
+        raise ReviewError("Give a reason for rejecting the review: the writer is sent it.")
     now = timezone.now()
-    from_status = locked.status
-    if to == ReviewStatus.REJECTED:
-        reason = " ".join(reason.split())
-        if not reason:
-            raise ReviewError("Give a reason for rejecting the review: the writer is sent it.")
-        locked.rejection_reason = reason[:REASON_MAX]
-    else:
-        locked.rejection_reason = ""
+    changes = {"rejection_reason": reason[:REASON_MAX] if to == ReviewStatus.REJECTED else ""}
     if to == ReviewStatus.PENDING:
-        locked.confirmed_at = now
+        changes["confirmed_at"] = now
     else:
-        locked.moderated_at, locked.moderated_by = now, actor
-    locked.status = to
-    locked.save()
-    ReviewEvent.objects.create(
-        review=locked,
-        from_status=from_status,
-        to_status=to,
-        actor=actor,
-        message=(message or (f"Reason: {locked.rejection_reason}" if reason else ""))[:500],
-    )
-    if to == ReviewStatus.REJECTED:
-        from .emails import send_review_rejected
+        changes.update(moderated_at=now, moderated_by=actor)
 
-        transaction.on_commit(
-            lambda: send_review_rejected.enqueue(review_id=locked.pk), robust=True
+    def record(locked: Review, from_status: str) -> None:
+        ReviewEvent.objects.create(
+            review=locked,
+            from_status=from_status,
+            to_status=to,
+            actor=actor,
+            message=(message or (f"Reason: {locked.rejection_reason}" if reason else ""))[:500],
         )
-    review.refresh_from_db()
+        if to == ReviewStatus.REJECTED:
+            transaction.on_commit(
+                lambda: send_review_rejected.enqueue(review_id=locked.pk), robust=True
+            )
+
+    transition(
+        review, to=to, table=REVIEW_TRANSITIONS, refuse=_refuse, changes=changes, record=record
+    )
     return review
 
 
@@ -298,7 +294,7 @@ def review_moderate_many(*, reviews, to: str, actor=None, reason: str = ""):
     for review in reviews:
         try:
             done.append(review_transition(review=review, to=to, actor=actor, reason=reason))
-        except ReviewError as error:
+        except (ReviewError, InvalidTransition) as error:
             skipped.append((review, str(error)))
     return done, skipped
 
@@ -334,8 +330,6 @@ def review_requests_due(now=None):
     """Order lines delivered at least REVIEW_REQUEST_DELAY_DAYS ago (and not so long ago that
     the buyer has forgotten), of a live product, not asked yet: every buyer, whatever they
     might rate."""
-    from apothecary.orders.models import OrderLine
-
     now = now or timezone.now()
     delay = timedelta(days=settings.REVIEW_REQUEST_DELAY_DAYS)
     oldest = delay + timedelta(days=settings.REVIEW_REQUEST_MAX_AGE_DAYS)
@@ -356,8 +350,6 @@ def review_requests_send(*, now=None, lines=None) -> int:
     """Make one ReviewRequest per due order line and queue its email on commit. Idempotent:
     the order line is unique, so a second run (or a concurrent one) sends nothing again.
     Requests whose email did not go out (a mail server down) are queued again."""
-    from .emails import send_review_request
-
     now = now or timezone.now()
     created = 0
     for line in lines if lines is not None else review_requests_due(now):

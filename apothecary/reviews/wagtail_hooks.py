@@ -13,13 +13,14 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BaseColumn, BooleanColumn, Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 
+from apothecary.catalog.selectors import PRODUCT_JSON_LD_HOOK
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
-from apothecary.core.admin.viewsets import ActionOnlyViewSetMixin
+from apothecary.core.admin.viewsets import ActionOnlyViewSetMixin, BaseModelViewSet
 
 from .admin_views import ReviewActionView, ReviewBulkView, ReviewDetailView
 from .models import Review, ReviewStatus
+from .selectors import product_review_json_ld
 
 BULK_FORM_ID = "review-bulk-form"
 
@@ -108,7 +109,7 @@ class ReviewIndexView(IndexView):
         return context
 
 
-class ReviewViewSet(ActionOnlyViewSetMixin, ModelViewSet):
+class ReviewViewSet(ActionOnlyViewSetMixin, BaseModelViewSet):
     model = Review
     name = "store_reviews"
     url_prefix = "reviews"
@@ -119,12 +120,8 @@ class ReviewViewSet(ActionOnlyViewSetMixin, ModelViewSet):
     index_view_class = ReviewIndexView
     inspect_view_enabled = True
     inspect_view_class = ReviewDetailView
-    copy_view_enabled = False
-    add_to_reference_index = False
-    list_per_page = 50
     filterset_class = ReviewFilterSet
     search_fields = ["title", "text", "display_name", "email"]
-    search_backend_name = None
 
     # Reviews change only by actions: no generic add/edit/delete/history/usage views.
     extra_views = ("action", "bulk")
@@ -142,3 +139,7 @@ class ReviewViewSet(ActionOnlyViewSetMixin, ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_review_viewset():
     return ReviewViewSet()
+
+
+# The product's ratings in its JSON-LD (catalog.selectors.product_json_ld asks its hook).
+hooks.register(PRODUCT_JSON_LD_HOOK, product_review_json_ld)

@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group
 from wagtail.models import ModelLogEntry
 
 from apothecary.contact.models import ContactMessage, MessageStatus
-from apothecary.contact.services import InvalidTransition, message_update
+from apothecary.contact.services import message_update
+from apothecary.core.machines import InvalidTransition
 from tests.store import make_cart, make_product, make_zone, place_order
 
 from .builders import make_message

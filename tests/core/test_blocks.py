@@ -2,8 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.blocks import StructBlockValidationError
 
-from apothecary.core.blocks import CreditedImageBlock, NavigationLinkBlock
+from apothecary.core.blocks import NavigationLinkBlock
 from apothecary.core.models import CreditedImage
+from apothecary.pages.blocks import CreditedImageBlock
 from apothecary.pages.models import HomePage
 
 pytestmark = pytest.mark.django_db

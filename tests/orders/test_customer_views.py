@@ -5,8 +5,9 @@ from django.core import mail
 from django.utils import timezone
 from payments import PaymentStatus
 
+from apothecary.core.machines import InvalidTransition
 from apothecary.orders.models import ReturnRequest, ReturnStatus
-from apothecary.orders.returns import ReturnError, return_transition
+from apothecary.orders.returns import return_transition
 from apothecary.orders.services import order_deliver, order_ship
 from apothecary.payments.services import payment_start
 from tests.store import make_cart, make_product, make_zone, place_order
@@ -178,5 +179,5 @@ def test_staff_approve_receive_with_restock_and_refund_a_return(order, admin_use
     assert Variant.objects.get(pk=line.variant_id).stock == 10
     assert order.refunded_amount == line.line_total
     assert order.lines.get().refunded_quantity == 2
-    with pytest.raises(ReturnError):
+    with pytest.raises(InvalidTransition):
         return_transition(request=request, to=ReturnStatus.APPROVED)

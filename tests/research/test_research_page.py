@@ -9,8 +9,8 @@ from django.core.management import call_command
 from wagtail.models import Page, Site
 
 from apothecary.core.models import NavigationSettings
-from apothecary.pages.models import HomePage, StandardPage
-from apothecary.research.models import Citation, CitationKind, CitationUse, ResearchPage
+from apothecary.pages.models import HomePage, ResearchPage, StandardPage
+from apothecary.research.models import Citation, CitationKind, CitationUse
 from tests.conftest import make_post, publish
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
 
+from apothecary.core.machines import InvalidTransition
 from apothecary.reviews.models import Review, ReviewEvent, ReviewStatus
 from apothecary.reviews.services import (
-    InvalidReviewTransition,
     ReviewError,
     confirm_token,
     review_transition,
@@ -114,9 +114,9 @@ def test_the_transitions_table_is_enforced_and_nothing_changes_when_refused(prod
     approved = make_review(product)
     events = ReviewEvent.objects.count()
 
-    with pytest.raises(InvalidReviewTransition):
+    with pytest.raises(InvalidTransition):
         review_transition(review=unconfirmed, to=ReviewStatus.APPROVED)
-    with pytest.raises(InvalidReviewTransition):
+    with pytest.raises(InvalidTransition):
         review_transition(review=approved, to=ReviewStatus.PENDING)
     with pytest.raises(ReviewError):
         review_transition(review=approved, to=ReviewStatus.REJECTED, reason="   ")

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.conf import settings
 
+from apothecary.core import geography
 from apothecary.core.money import quantize
 
 register = template.Library()
@@ -30,6 +31,4 @@ def money(amount, currency=None) -> str:
 @register.filter
 def country_name(code) -> str:
     """'US' → 'United States'."""
-    from apothecary.core.geography import country_name as name_of
-
-    return name_of(code) if code else ""
+    return geography.country_name(code) if code else ""
