@@ -22,7 +22,7 @@ from apothecary.core.admin.actions import (
     action_table,
 )
 from apothecary.core.admin.viewsets import ActionOnlyViewSetMixin, BaseModelViewSet
-from apothecary.core.machines import InvalidTransition
+from apothecary.core.machines import InvalidTransition, status_label
 
 from .. import services
 from ..models import COMMISSION_TRANSITIONS, Commission, CommissionKind, CommissionStatus
@@ -157,14 +157,6 @@ COMMISSION_ACTIONS = action_table(
     ),
 )
 
-STATUS_LABELS = dict(CommissionStatus.choices)
-
-
-def _with_labels(event):
-    event.from_label = STATUS_LABELS.get(event.from_status, event.from_status)
-    event.to_label = STATUS_LABELS.get(event.to_status, event.to_status)
-    return event
-
 
 class CommissionDetailView(ActionDetailView):
     model = Commission
@@ -194,9 +186,17 @@ class CommissionDetailView(ActionDetailView):
             batch_url=reverse(self.batch_url_name, args=[commission.payout.batch_id])
             if commission.payout_id
             else None,
-            events=[_with_labels(e) for e in commission.events.select_related("actor")],
+            events=self.history(commission),
         )
         return context
+
+    def history(self, commission) -> list:
+        """The commission's events, each with the labels of the statuses it went between."""
+        events = list(commission.events.select_related("actor"))
+        for event in events:
+            event.from_label = status_label(commission, event.from_status)
+            event.to_label = status_label(commission, event.to_status)
+        return events
 
 
 class CommissionActionView(ActionPostMixin, CommissionDetailView):

@@ -7,9 +7,9 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from apothecary.core.blocks import BodyBlock, image_credits
-from apothecary.core.models import BasePage
 from apothecary.core.money import store_currency
+from apothecary.pages.blocks import BodyBlock, image_credits
+from apothecary.pages.models import BasePage
 
 from .affiliates import Affiliate
 from .program import AffiliateProgramSettings
