@@ -7,7 +7,8 @@ from wagtail.models import Page
 
 from apothecary.blog.models import BlogPostPage
 from apothecary.core.models import CreditedImage, NavigationSettings
-from apothecary.core.seeding import ADMIN_EMAIL
+from apothecary.demo import content
+from apothecary.demo.seeding import ADMIN_EMAIL
 from apothecary.pages.models import FAQPage
 
 pytestmark = pytest.mark.django_db
@@ -70,17 +71,7 @@ def test_demo_copy_makes_no_disease_claims_for_the_product():
     """The copy may explain diseases, but never says the patch cures, treats or prevents one."""
     import re
 
-    from apothecary.core.demo import faq, pages, posts
-
-    texts = [
-        repr(posts.POSTS),
-        repr(pages.STANDARD_PAGES),
-        repr(pages.PRODUCT_PAGE),
-        repr(pages.HOME),
-        repr(faq.FAQ),
-        repr(pages.AFFILIATE_PROGRAM),
-        repr(pages.AFFILIATE_CREATIVES),
-    ]
+    texts = [path.read_text(encoding="utf-8") for path in content.data_files()]
     claim = re.compile(
         r"patch(es)?\W+(\w+\W+){0,4}(cures?|treats?|prevents?|heals?|reverses?)\b", re.I
     )
@@ -95,7 +86,9 @@ def test_demo_has_the_affiliate_program_page_terms_creatives_and_an_approved_aff
         Creative,
         program_settings,
     )
-    from apothecary.core.demo.pages import DEMO_AFFILIATE_PASSWORD
+    from apothecary.demo.affiliates import affiliate_spec
+
+    DEMO_AFFILIATE_PASSWORD = affiliate_spec()["password"]
 
     page = AffiliateProgramPage.objects.get()
     program = program_settings()
@@ -143,3 +136,27 @@ def test_seed_demo_replaces_the_old_affiliates_placeholder_and_the_footer_follow
     footer = [block.value for block in NavigationSettings.for_site(site).footer_links]
     assert footer[-1]["label"] == "Affiliate Program"
     assert footer[-1]["page"].pk == page.pk
+
+
+def row_counts():
+    """Rows of every model of ours and of Wagtail's (pages, revisions, images, logs, tags)."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model.__module__.startswith(("apothecary.", "wagtail.", "taggit."))
+        and not model._meta.proxy
+    }
+
+
+def test_seeding_the_seeded_demo_again_creates_nothing_and_adds_no_row():
+    from apothecary.demo.seeding import seed_demo
+
+    before = row_counts()
+
+    report = seed_demo(quiet=True)
+
+    assert report.created == []
+    assert row_counts() == before
+    assert before["orders.Order"] == 30 and before["reviews.Review"] == 32

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from apothecary.core.seeding import ADMIN_EMAIL, seed_demo
+from apothecary.demo.seeding import ADMIN_EMAIL, seed_demo
 
 
 class Command(BaseCommand):

@@ -7,11 +7,13 @@ from collections import Counter
 import pytest
 
 from apothecary.catalog.models import ProductPage
-from apothecary.core.seeding import SeedReport, seed_demo
-from apothecary.reviews.demo import REVIEWS, seed_reviews
+from apothecary.demo.reviews import review_specs, seed_reviews
+from apothecary.demo.seeding import SeedReport, seed_demo
 from apothecary.reviews.models import Review, ReviewRequest, ReviewsPage, ReviewStatus
 
 pytestmark = pytest.mark.django_db
+
+REVIEWS = review_specs()["review"]
 
 CLAIMS = re.compile(
     r"\b(cure[ds]?|curing|heal(ed|s)?|treat(ed|s)?|prevent(ed|s)?|deficien\w*)\b", re.I
