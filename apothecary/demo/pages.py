@@ -21,8 +21,7 @@ from apothecary.blog.models import (
 )
 from apothecary.catalog.models import OrderPage
 from apothecary.core.models import BrandSettings, NavigationSettings
-from apothecary.pages.models import FAQPage, HomePage, SiteMapPage, StandardPage
-from apothecary.research.models import ResearchPage
+from apothecary.pages.models import FAQPage, HomePage, ResearchPage, SiteMapPage, StandardPage
 from apothecary.reviews.models import ReviewsPage
 
 from . import content
