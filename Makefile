@@ -4,15 +4,20 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 MANAGE := $(BIN)/python manage.py
+LOCK   := requirements.lock
 
-.PHONY: run test lint format bench clean venv
+# The layer contract runs once pyproject.toml configures import-linter.
+LINT_IMPORTS := if grep -q '^\[tool.importlinter\]' pyproject.toml; then $(BIN)/lint-imports; fi
+
+.PHONY: run test lint format lock bench clean venv
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Installs the exact versions of $(LOCK), the ones CI tests.
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e ".[test]"
 	@touch $@
 
 run: venv
@@ -21,17 +26,34 @@ run: venv
 	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	BASE_URL=http://127.0.0.1:$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: venv
-	$(BIN)/ruff check .
+test: lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The same checks as .pre-commit-config.yaml.
 lint: venv
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check apothecary tests bench
+	$(BIN)/ruff format --check .
+	@$(LINT_IMPORTS)
 
+# Fixes what ruff can fix safely, then formats; `make lint` shows what is left.
 format: venv
-	$(BIN)/ruff check --fix .
+	$(BIN)/ruff check --fix --exit-zero .
+	$(BIN)/ruff format .
+
+# Resolves pyproject.toml afresh in a throwaway venv and writes every version to $(LOCK).
+lock:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet --upgrade pip; \
+	"$$tmp/venv/bin/python" -m pip install --quiet -e ".[test]"; \
+	{ echo '# Exact versions of every package that `pip install -e ".[test]"` installs.'; \
+	  echo '# Made by `make lock`: a fresh venv on '"$$("$$tmp/venv/bin/python" -V)"', that install,'; \
+	  echo '# then `pip freeze --exclude-editable`. `make venv` (so `make run`, `make test` and CI)'; \
+	  echo '# installs with `-c $(LOCK)`. Run `make lock` again after changing pyproject.toml.'; \
+	  "$$tmp/venv/bin/python" -m pip freeze --exclude-editable; } > "$$tmp/lock"; \
+	mv "$$tmp/lock" $(LOCK)
+	@echo "Wrote $(LOCK); \`make venv\` installs it."
 
 bench: venv
 	bash bench/run.sh

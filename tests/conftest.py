@@ -9,7 +9,7 @@ from wagtail.models import Page, Site
 
 from apothecary.blog.models import BlogIndexPage, BlogPostPage
 from apothecary.core.models import BrandSettings, NavigationSettings
-from apothecary.core.seeding import seed_demo
+from apothecary.demo.seeding import seed_demo
 from apothecary.pages.models import FAQPage, HomePage, SiteMapPage, StandardPage
 
 

@@ -14,6 +14,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
@@ -211,6 +212,21 @@ class ReturnDetailView(ActionDetailView):
 
     def get_page_subtitle(self):
         return f"order {self.object.order.number}"
+
+    def action_forms(self, bound=None):
+        """The refund's form says how much goes back, on the page and on its button."""
+        items = super().action_forms(bound)
+        return_request = self.object
+        money = f"{return_request.amount:.2f} {return_request.order.currency}"
+        for item in items:
+            if item["action"].name == "refund":
+                item["note"] = format_html(
+                    "Gives <strong>{}</strong> back through the payment provider: the value of "
+                    "the lines below.",
+                    money,
+                )
+                item["button"] = f"Refund {money}"
+        return items
 
     def get_context_data(self, bound_forms=None, **kwargs):
         context = super().get_context_data(bound_forms=bound_forms, **kwargs)

@@ -10,15 +10,16 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page
 
 from apothecary.blog.models import BlogPostPage
-from apothecary.compliance.demo import REVIEWER
 from apothecary.compliance.models import MedicalReviewer
 from apothecary.compliance.review_report import MAX_AGE_DAYS, pages_due_for_review
+from apothecary.demo.compliance import reviewer_spec
 from apothecary.pages.models import FAQPage, HomePage, StandardPage
 from tests.helpers import parse_page
 
 pytestmark = pytest.mark.django_db
 
 REPORT_URL = "/admin/compliance/medical-review-due/"
+REVIEWER = reviewer_spec()
 
 
 def today():

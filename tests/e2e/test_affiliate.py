@@ -5,8 +5,11 @@ the dashboard shows the pending commission, with no detail of the buyer."""
 import pytest
 
 from apothecary.affiliates.models import Commission, CommissionStatus, Referral
-from apothecary.core.demo.pages import DEMO_AFFILIATE, DEMO_AFFILIATE_PASSWORD
+from apothecary.demo.affiliates import affiliate_spec
 from apothecary.orders.models import Order, OrderStatus
+
+DEMO_AFFILIATE = affiliate_spec()
+DEMO_AFFILIATE_PASSWORD = DEMO_AFFILIATE["password"]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

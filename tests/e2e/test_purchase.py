@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 
 from apothecary.catalog.models import Variant
-from apothecary.core.seeding import ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD
+from apothecary.demo.seeding import ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD
 from apothecary.orders.models import Order, OrderStatus
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

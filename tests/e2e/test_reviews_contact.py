@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail
 
-from apothecary.core.seeding import ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD
+from apothecary.demo.seeding import ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

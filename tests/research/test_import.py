@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from apothecary.research.demo import DEMO_CITATIONS, seed_citations
+from apothecary.demo.research import demo_citations, seed_citations
 from apothecary.research.importers import FileParseError, detect_format, parse_file
 from apothecary.research.models import Citation, CitationKind
 from apothecary.research.services import citations_import
@@ -16,6 +16,7 @@ from apothecary.research.services import citations_import
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).parent / "fixtures"
+DEMO_CITATIONS = demo_citations()
 
 
 def fixture(name: str) -> tuple[str, bytes]:
