@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.log_actions import log
 
+from apothecary.core.machines import transition
+
+from . import emails
 from .models import (
     AFFILIATE_TRANSITIONS,
     CODE_PATTERN,
@@ -52,10 +55,6 @@ class CodeTaken(MembershipError):
 
 class InvalidCode(MembershipError):
     pass
-
-
-class InvalidTransition(Exception):
-    """A status move AFFILIATE_TRANSITIONS does not allow (e.g. approving twice)."""
 
 
 def normalise_code(code: str) -> str:
@@ -101,8 +100,6 @@ def code_from_name(name: str) -> str:
 
 
 def _queue_email(task_name: str, affiliate: Affiliate, **kwargs) -> None:
-    from . import emails
-
     task = getattr(emails, task_name)
     transaction.on_commit(lambda: task.enqueue(affiliate_id=affiliate.pk, **kwargs), robust=True)
 
@@ -188,36 +185,43 @@ def affiliate_signup(
     return affiliate_apply(user=user, **application)
 
 
-@transaction.atomic
-def affiliate_transition(*, affiliate: Affiliate, to: str, actor=None, note: str = "") -> Affiliate:
-    """Move an affiliate to status `to` along AFFILIATE_TRANSITIONS: the row is locked, the
-    decision's time and note (the reason, sent to the applicant) are kept, the change is
-    logged, and the applicant is emailed after commit. Raises InvalidTransition otherwise."""
-    locked = Affiliate.objects.select_for_update().get(pk=affiliate.pk)
-    if to not in AFFILIATE_TRANSITIONS.get(locked.status, frozenset()):
-        raise InvalidTransition(
-            f"An affiliate who is {locked.get_status_display().lower()} cannot be moved to "
-            f"{AffiliateStatus(to).label.lower() if to in AffiliateStatus.values else to}. "
-            "Reload the page to see their current status."
-        )
-    from_status = locked.status
-    locked.status = to
-    locked.decided_at = timezone.now()
-    locked.decision_note = note.strip()[:500]
-    locked.save(update_fields=["status", "decided_at", "decision_note"])
-    log(
-        instance=locked,
-        action=f"affiliates.affiliate.{to}",
-        user=actor,
-        data={"from": from_status, "to": to, "note": locked.decision_note},
+def _status_label(value: str) -> str:
+    return AffiliateStatus(value).label.lower() if value in AffiliateStatus.values else value
+
+
+def _refusal(affiliate: Affiliate, to: str) -> str:
+    return (
+        f"An affiliate who is {_status_label(affiliate.status)} cannot be moved to "
+        f"{_status_label(to)}. Reload the page to see their current status."
     )
-    if to in EMAILED_STATUSES:
-        _queue_email("send_affiliate_decision", locked, status=to)
-    logger.info("affiliates: affiliate %s %s → %s", locked.pk, from_status, to)
-    affiliate.status = locked.status
-    affiliate.decided_at = locked.decided_at
-    affiliate.decision_note = locked.decision_note
-    return locked
+
+
+def affiliate_transition(*, affiliate: Affiliate, to: str, actor=None, note: str = "") -> Affiliate:
+    """Move an affiliate to status `to` along AFFILIATE_TRANSITIONS (core.machines.transition):
+    the row is locked, the decision's time and note (the reason, sent to the applicant) are
+    kept, the change is logged, and the applicant is emailed after commit. Raises
+    InvalidTransition otherwise."""
+
+    def record(locked: Affiliate, from_status: str) -> None:
+        log(
+            instance=locked,
+            action=f"affiliates.affiliate.{to}",
+            user=actor,
+            data={"from": from_status, "to": to, "note": locked.decision_note},
+        )
+        if to in EMAILED_STATUSES:
+            _queue_email("send_affiliate_decision", locked, status=to)
+        logger.info("affiliates: affiliate %s %s → %s", locked.pk, from_status, to)
+
+    return transition(
+        affiliate,
+        to=to,
+        table=AFFILIATE_TRANSITIONS,
+        refuse=_refusal,
+        stamp="decided_at",
+        changes={"decision_note": note.strip()[:500]},
+        record=record,
+    )
 
 
 @transaction.atomic

@@ -22,8 +22,10 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from apothecary.core.admin.exports import spreadsheet_safe
 from apothecary.core.money import ZERO, quantize, store_currency
 
+from . import services
 from .models import (
     Affiliate,
     AffiliateStatus,
@@ -212,8 +214,7 @@ def payout_batch_csv(batch: PayoutBatch) -> str:
 
 def _csv_safe(value: str) -> str:
     """No line breaks, and nothing a spreadsheet would run as a formula."""
-    value = " ".join(value.split())
-    return "'" + value if value.startswith(("=", "+", "-", "@")) else value
+    return spreadsheet_safe(" ".join(value.split()))
 
 
 def paypal_payouts(batch: PayoutBatch) -> list[Payout]:
@@ -231,8 +232,6 @@ def payout_batch_mark_paid(*, batch: PayoutBatch, reference: str, actor) -> Payo
     A commission reversed or rejected while the batch was open (a refund, a staff decision)
     cannot become paid: it is left as it is, still linked to the payout, and the batch page
     lists it, since the money sent for it must be settled with the affiliate by hand."""
-    from . import services
-
     reference = reference.strip()
     if not reference:
         raise PayoutError("Give the payment provider's reference for this batch.")

@@ -23,10 +23,13 @@ from .models import (
     AffiliateLogin,
     Click,
     Commission,
+    CommissionKind,
     CommissionStatus,
     Creative,
     Payout,
+    PayoutMethod,
     Referral,
+    program_settings,
 )
 
 SERIES_DAYS = 90
@@ -42,13 +45,39 @@ def affiliate_for_user(user) -> Affiliate | None:
 
 
 @dataclass(frozen=True)
+class StatusTotal:
+    """The commissions in one status: how many orders (adjustments are not orders) and their
+    amount (adjustments included)."""
+
+    status: str
+    label: str
+    count: int
+    total: Decimal
+
+
+@dataclass(frozen=True)
 class AffiliateTotals:
+    """An affiliate's all-time figures, the same on their dashboard and on their admin page."""
+
     clicks: int
-    orders: int  # referred orders that were paid
-    pending: Decimal
-    approved: Decimal
-    paid: Decimal
+    orders: int  # referred orders that were paid (refunded or cancelled later included)
+    by_status: tuple[StatusTotal, ...]  # every commission status, in the choices' order
     currency: str
+
+    def amount(self, status: str) -> Decimal:
+        return next((row.total for row in self.by_status if row.status == status), ZERO)
+
+    @property
+    def pending(self) -> Decimal:
+        return self.amount(CommissionStatus.PENDING)
+
+    @property
+    def approved(self) -> Decimal:
+        return self.amount(CommissionStatus.APPROVED)
+
+    @property
+    def paid(self) -> Decimal:
+        return self.amount(CommissionStatus.PAID)
 
     @property
     def conversion(self) -> Decimal | None:
@@ -62,24 +91,28 @@ class AffiliateTotals:
         return self.pending + self.approved + self.paid
 
 
-def _earnings_by_status(queryset) -> dict:
-    return queryset.aggregate(
-        **{
-            status: Sum("amount", filter=Q(status=status), default=ZERO)
-            for status in EARNING_STATUSES
-        }
-    )
-
-
 def affiliate_totals(affiliate: Affiliate) -> AffiliateTotals:
-    """All-time figures, in three queries whatever the number of clicks and orders."""
-    earnings = _earnings_by_status(Commission.objects.filter(affiliate=affiliate))
+    """All-time figures, in three queries whatever the number of clicks and orders: the
+    clicks, the referred orders that were paid, and the commissions by status."""
+    by_status = {
+        row["status"]: row
+        for row in Commission.objects.filter(affiliate=affiliate)
+        .order_by()
+        .values("status")
+        .annotate(total=Sum("amount"), count=Count("pk", filter=Q(kind=CommissionKind.COMMISSION)))
+    }
     return AffiliateTotals(
         clicks=Click.objects.filter(affiliate=affiliate).count(),
         orders=Referral.objects.filter(affiliate=affiliate, order__paid_at__isnull=False).count(),
-        pending=quantize(earnings[CommissionStatus.PENDING]),
-        approved=quantize(earnings[CommissionStatus.APPROVED]),
-        paid=quantize(earnings[CommissionStatus.PAID]),
+        by_status=tuple(
+            StatusTotal(
+                status=status,
+                label=str(label),
+                count=by_status.get(status, {}).get("count", 0),
+                total=quantize(by_status.get(status, {}).get("total") or ZERO),
+            )
+            for status, label in CommissionStatus.choices
+        ),
         currency=store_currency(),
     )
 
@@ -201,8 +234,6 @@ class PayoutRow:
 
 
 def affiliate_payouts(affiliate: Affiliate) -> list[PayoutRow]:
-    from .models import PayoutMethod
-
     methods = dict(PayoutMethod.choices)
     rows = (
         Payout.objects.filter(affiliate=affiliate)
@@ -254,8 +285,6 @@ def affiliate_data_export(affiliate: Affiliate) -> dict:
     """Everything stored about the affiliate, for them to download: their profile and terms,
     the addresses (hashed) they signed in from, their coupons, clicks, referred orders and
     commissions (without the customers), and payouts. JSON-ready: amounts as strings."""
-    from .models import program_settings
-
     program = program_settings()
     profile = {
         "name": affiliate.name,

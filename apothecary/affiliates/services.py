@@ -32,6 +32,7 @@ from wagtail.models import Site
 
 from apothecary.core import ratelimit
 from apothecary.core.http import Visitor
+from apothecary.core.machines import InvalidTransition, transition
 from apothecary.core.money import ZERO, quantize
 from apothecary.orders.models import Order, OrderStatus, ReturnPolicySettings
 
@@ -62,10 +63,6 @@ REF_PARAM = "ref"
 SELF_REFERRAL_NOTE = "Self-referral"
 # An order whose refunds reach one of these earns nothing.
 FULLY_REFUNDED = frozenset({OrderStatus.REFUNDED, OrderStatus.CANCELLED})
-
-
-class InvalidTransition(Exception):
-    """A commission move COMMISSION_TRANSITIONS does not allow."""
 
 
 # --- Visitors: IPs, links, cookies -------------------------------------------------------------
@@ -282,23 +279,11 @@ def _event(commission, *, from_status="", to_status="", amount=None, message="",
 def commission_transition(
     *, commission: Commission, to: str, actor=None, message: str = ""
 ) -> Commission:
-    """Move a commission to `to`: lock its row, check COMMISSION_TRANSITIONS, stamp
-    approved_at, write the history. The only code that changes a commission's status; an
-    invalid move raises InvalidTransition and changes nothing."""
-    with transaction.atomic():
-        locked = Commission.objects.select_for_update().get(pk=commission.pk)
-        if to not in COMMISSION_TRANSITIONS[locked.status]:
-            raise InvalidTransition(
-                f"A {locked.get_status_display().lower()} commission cannot become "
-                f"{CommissionStatus(to).label.lower()}."
-            )
-        from_status = locked.status
-        locked.status = to
-        fields = ["status", "updated_at"]
-        if to == CommissionStatus.APPROVED:
-            locked.approved_at = timezone.now()
-            fields.append("approved_at")
-        locked.save(update_fields=fields)
+    """Move a commission to `to` along COMMISSION_TRANSITIONS (core.machines.transition), with
+    approved_at stamped and its history written. The only code that changes a commission's
+    status; an invalid move raises InvalidTransition and changes nothing."""
+
+    def record(locked: Commission, from_status: str) -> None:
         _event(
             locked,
             from_status=from_status,
@@ -307,7 +292,18 @@ def commission_transition(
             message=message,
             actor=actor,
         )
-    commission.refresh_from_db()
+
+    transition(
+        commission,
+        to=to,
+        table=COMMISSION_TRANSITIONS,
+        refuse=lambda row, to: (
+            f"A {row.get_status_display().lower()} commission cannot become "
+            f"{CommissionStatus(to).label.lower()}."
+        ),
+        stamp="approved_at" if to == CommissionStatus.APPROVED else None,
+        record=record,
+    )
     return commission
 
 

@@ -1,4 +1,5 @@
-"""Builders for affiliate tests: an affiliate with an account, in the status asked for."""
+"""Builders for affiliate tests: an affiliate with an account, in the status asked for, the
+program's settings, coupons, referrals and commissions."""
 
 from decimal import Decimal
 
@@ -10,11 +11,14 @@ from apothecary.affiliates.models import (
     AffiliateCoupon,
     AffiliateProgramSettings,
     AffiliateStatus,
+    Commission,
+    CommissionStatus,
     Referral,
     ReferralSource,
     program_settings,
 )
 from apothecary.checkout.models import DiscountCode
+from tests.store import make_cart, place_order
 
 
 def make_affiliate(
@@ -56,3 +60,20 @@ def make_referral(*, order, affiliate: Affiliate, **fields) -> Referral:
     """The order attributed to `affiliate` (by link unless `source` says otherwise)."""
     fields.setdefault("source", ReferralSource.LINK)
     return Referral.objects.create(order=order, affiliate=affiliate, **fields)
+
+
+def make_commission(shop, affiliate, amount="12.00", *, status=CommissionStatus.PENDING, **extra):
+    """A commission of `amount` on a new order of one unit of `shop`'s (variant, rate), set
+    straight into `status`: for tests of what staff see and do with it."""
+    variant, rate = shop
+    order = place_order(cart=make_cart((variant, 1)), rate=rate)
+    extra.setdefault("base_amount", Decimal("10.00"))
+    return Commission.objects.create(
+        affiliate=affiliate,
+        order=order,
+        original_amount=Decimal(amount),
+        amount=Decimal(amount),
+        currency="USD",
+        status=status,
+        **extra,
+    )

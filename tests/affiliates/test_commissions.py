@@ -23,7 +23,6 @@ from apothecary.affiliates.models import (
     ProductCommissionRate,
 )
 from apothecary.affiliates.services import (
-    InvalidTransition,
     commission_adjust_for_refund,
     commission_create,
     commission_transition,
@@ -31,6 +30,7 @@ from apothecary.affiliates.services import (
 )
 from apothecary.affiliates.tasks import approve_commissions
 from apothecary.checkout.models import ShippingZone
+from apothecary.core.machines import InvalidTransition
 from apothecary.orders.models import Order, OrderStatus, ReturnPolicySettings
 from apothecary.orders.services import order_cancel, order_deliver, order_mark_paid, order_ship
 from apothecary.orders.signals import order_paid

@@ -14,7 +14,6 @@ from django.core import mail, signing
 
 from apothecary.affiliates.membership import (
     AlreadyAffiliate,
-    InvalidTransition,
     affiliate_apply,
     affiliate_transition,
     code_from_name,
@@ -27,6 +26,7 @@ from apothecary.affiliates.models import (
     program_settings,
 )
 from apothecary.core.antispam import SALT
+from apothecary.core.machines import InvalidTransition
 
 from .builders import make_affiliate
 
