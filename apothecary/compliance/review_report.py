@@ -16,19 +16,20 @@ the bigger risk, however new it is), longest live first; then stale reviews, old
 For a page never reviewed, "days overdue" counts from its first publication (it was due the
 day it went live); for a stale one, from its last review plus `MAX_AGE_DAYS`.
 
-Medical review fields live on each concrete page model (BasePage is abstract), so the pages
-are read one query per page type that has live pages, never one per page."""
+Medical review fields live on each concrete page model (the site's base page type is abstract),
+so the pages are read one query per page type that has live pages, never one per page. A page
+type takes part when it has the fields (`medical_reviewer`, `last_reviewed`,
+`show_health_disclaimer`), found in Wagtail's registry of page models: this library needs no
+import of the apps that define them."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from wagtail.models import Page
-
-from apothecary.pages.models import BasePage
+from wagtail.models import Page, get_page_models
 
 from .models import MedicalReviewer
 
@@ -38,11 +39,13 @@ MAX_AGE_DAYS = 365
 
 # Page types that are health pages whatever their "show health disclaimer" box says.
 ALWAYS_HEALTH_PAGES = ("blog.BlogPostPage", "catalog.ProductPage")
+# The fields a page type needs to be in the report.
+REVIEW_FIELDS = ("medical_reviewer", "last_reviewed", "show_health_disclaimer")
 
 
 @dataclass(frozen=True)
 class DueReview:
-    page: BasePage
+    page: Page  # the specific page, with its reviewer
     type_label: str
     reviewer: MedicalReviewer | None
     last_reviewed: datetime.date | None  # None when never reviewed (see the module's rule)
@@ -54,12 +57,18 @@ class DueReview:
         return self.last_reviewed is None
 
 
-def _health_page_models() -> list[type[BasePage]]:
-    return [
-        model
-        for model in apps.get_models()
-        if issubclass(model, BasePage) and not model._meta.abstract
-    ]
+def _has_fields(model, names) -> bool:
+    try:
+        for name in names:
+            model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def health_page_models() -> list[type[Page]]:
+    """The page types with medical review fields, in the registry's order."""
+    return [model for model in get_page_models() if _has_fields(model, REVIEW_FIELDS)]
 
 
 def _always_health(model) -> bool:
@@ -85,7 +94,7 @@ def pages_due_for_review(
         | Q(last_reviewed__lt=cutoff)
     )
     rows = []
-    for model in _health_page_models():
+    for model in health_page_models():
         content_type = ContentType.objects.get_for_model(model)  # cached after the first call
         if content_type.pk not in type_ids:
             continue
