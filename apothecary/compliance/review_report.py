@@ -23,6 +23,7 @@ type takes part when it has the fields (`medical_reviewer`, `last_reviewed`,
 import of the apps that define them."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -41,6 +42,8 @@ MAX_AGE_DAYS = 365
 ALWAYS_HEALTH_PAGES = ("blog.BlogPostPage", "catalog.ProductPage")
 # The fields a page type needs to be in the report.
 REVIEW_FIELDS = ("medical_reviewer", "last_reviewed", "show_health_disclaimer")
+# Never reviewed, by the rule above: no reviewer, or no date.
+NEVER_REVIEWED = Q(medical_reviewer__isnull=True) | Q(last_reviewed__isnull=True)
 
 
 @dataclass(frozen=True)
@@ -76,23 +79,23 @@ def _always_health(model) -> bool:
 
 
 def pages_due_for_review(
-    *, today: datetime.date | None = None, within: QuerySet | None = None
+    *,
+    today: datetime.date | None = None,
+    within: QuerySet | None = None,
+    narrow: Callable[[QuerySet], QuerySet] | None = None,
 ) -> list[DueReview]:
     """Every health page due a medical review, most overdue first.
 
-    `within` narrows the pages to a queryset of `Page` (e.g. those the user may edit);
-    it is used as a subquery, so it adds no query of its own."""
+    `within` narrows the pages to a queryset of `Page` (e.g. those the user may edit); it is
+    used as a subquery, so it adds no query of its own. `narrow` is applied to each page
+    type's queryset (e.g. the report's filters, on `medical_reviewer` or `content_type`)."""
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=MAX_AGE_DAYS)
     live = Page.objects.live()
     if within is not None:
         live = live.filter(pk__in=within.values("pk"))
     type_ids = set(live.order_by().values_list("content_type_id", flat=True).distinct())
-    due = (
-        Q(medical_reviewer__isnull=True)
-        | Q(last_reviewed__isnull=True)
-        | Q(last_reviewed__lt=cutoff)
-    )
+    due = NEVER_REVIEWED | Q(last_reviewed__lt=cutoff)
     rows = []
     for model in health_page_models():
         content_type = ContentType.objects.get_for_model(model)  # cached after the first call
@@ -103,6 +106,8 @@ def pages_due_for_review(
             pages = pages.filter(show_health_disclaimer=True)
         if within is not None:
             pages = pages.filter(pk__in=within.values("pk"))
+        if narrow is not None:
+            pages = narrow(pages)
         pages = pages.select_related("medical_reviewer").only(
             "id",
             "title",
