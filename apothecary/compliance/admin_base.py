@@ -5,6 +5,7 @@ Who sees a report: whoever may add, change or publish pages (Wagtail's own page 
 as "Aging pages", use the same test), and each sees only the pages they may change or publish."""
 
 from django.urls import path
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.models import Page
@@ -24,6 +25,14 @@ def pages_user_may_edit(user):
     return policy_registry.get_by_type(Page).instances_user_has_any_permission_for(
         user, ["change", "publish"]
     )
+
+
+class PageReportFilterSet(WagtailFilterSet):
+    """The base of a report's filters over pages: each report declares its own."""
+
+    class Meta:
+        model = Page
+        fields = []
 
 
 class ReportMenuItem(MenuItem):

@@ -8,12 +8,18 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from wagtail.admin.filters import ContentTypeFilter, WagtailFilterSet
+from django.utils.functional import cached_property
+from wagtail.admin.filters import ContentTypeFilter
 from wagtail.models import Page, get_page_content_types
 
 from apothecary.core.admin.reports import BasePageReportView
 
-from .admin_base import REPORT_PERMISSIONS, ComplianceReportViewSet, pages_user_may_edit
+from .admin_base import (
+    REPORT_PERMISSIONS,
+    ComplianceReportViewSet,
+    PageReportFilterSet,
+    pages_user_may_edit,
+)
 from .checker import KIND_LABELS, Finding, check_page, load_rules
 from .models import PublishOverride
 
@@ -52,7 +58,7 @@ def pages_with_findings(pages, *, kinds=()) -> list[ReportRow]:
     return rows
 
 
-class ClaimsFilterSet(WagtailFilterSet):
+class ClaimsFilterSet(PageReportFilterSet):
     """The page type narrows the pages read; the kinds narrow each page's findings, after the
     check (the view reads them: a page's findings are not in the database)."""
 
@@ -66,10 +72,6 @@ class ClaimsFilterSet(WagtailFilterSet):
         method="filter_kind",
         widget=forms.CheckboxSelectMultiple,
     )
-
-    class Meta:
-        model = Page
-        fields = []
 
     def filter_kind(self, queryset, name, value):
         return queryset  # applied to the findings, see ClaimsReportView.get_filtered_queryset
@@ -113,6 +115,12 @@ class ClaimsReportView(BasePageReportView):
         "finding.place": "Place",
         "finding.sentence": "Sentence",
     }
+
+    @cached_property
+    def no_results_message(self):
+        if self.is_filtering:
+            return "No live page has findings that match these filters."
+        return "No live page has findings."
 
     def get_queryset(self):
         pages = Page.objects.live().filter(depth__gt=1).order_by("path")

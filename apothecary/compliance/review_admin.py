@@ -11,10 +11,10 @@ import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.functional import cached_property
 from wagtail import hooks
-from wagtail.admin.filters import ContentTypeFilter, WagtailFilterSet
+from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -25,6 +25,7 @@ from .admin_base import (
     COMPLIANCE_MENU_HOOK,
     REPORT_PERMISSIONS,
     ComplianceReportViewSet,
+    PageReportFilterSet,
     pages_user_may_edit,
 )
 from .models import MedicalReviewer
@@ -57,7 +58,7 @@ def health_page_types(request):
     return ContentType.objects.filter(pk__in=[t.pk for t in types])
 
 
-class MedicalReviewFilterSet(WagtailFilterSet):
+class MedicalReviewFilterSet(PageReportFilterSet):
     """The report's filters, applied to each page type's queryset (review_report's `narrow`)."""
 
     content_type = ContentTypeFilter(label="Type", queryset=health_page_types)
@@ -71,10 +72,6 @@ class MedicalReviewFilterSet(WagtailFilterSet):
         method="filter_review",
         widget=forms.RadioSelect,
     )
-
-    class Meta:
-        model = Page
-        fields = []
 
     def filter_review(self, queryset, name, value):
         never = review_report.NEVER_REVIEWED
@@ -126,6 +123,12 @@ class MedicalReviewReportView(BasePageReportView):
             BasePageReportView.FORMAT_XLSX: never_if_blank,
         }
     }
+
+    @cached_property
+    def no_results_message(self):
+        if self.is_filtering:
+            return "No health page due a review matches these filters."
+        return f"Every health page has been reviewed in the last {review_report.MAX_AGE_DAYS} days."
 
     def get_filename(self):
         return f"medical-review-due-{timezone.localdate().isoformat()}"
