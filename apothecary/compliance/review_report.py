@@ -38,8 +38,10 @@ from .models import MedicalReviewer
 # settings.py, and twelve months is the editorial policy the issue asks for.
 MAX_AGE_DAYS = 365
 
-# Page types that are health pages whatever their "show health disclaimer" box says.
-ALWAYS_HEALTH_PAGES = ("blog.BlogPostPage", "catalog.ProductPage")
+# Page types that are health pages whatever their "show health disclaimer" box says, besides
+# those that always show the disclaimer (they declare `always_shows_health_disclaimer`, as
+# product pages do).
+ALWAYS_HEALTH_PAGES = ("blog.BlogPostPage",)
 # The fields a page type needs to be in the report.
 REVIEW_FIELDS = ("medical_reviewer", "last_reviewed", "show_health_disclaimer")
 # Never reviewed, by the rule above: no reviewer, or no date.
@@ -75,7 +77,10 @@ def health_page_models() -> list[type[Page]]:
 
 
 def _always_health(model) -> bool:
-    return model._meta.label in ALWAYS_HEALTH_PAGES
+    return (
+        getattr(model, "always_shows_health_disclaimer", False)
+        or model._meta.label in ALWAYS_HEALTH_PAGES
+    )
 
 
 def pages_due_for_review(
