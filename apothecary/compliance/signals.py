@@ -34,20 +34,23 @@ def decide_again_when_phrases_change(sender, raw=False, **kwargs):
         names_product_update_all()
 
 
-def decide_after_migrate(sender, *, apps, plan=None, verbosity=1, **kwargs):
+def decide_after_migrate(sender, apps=None, plan=None, verbosity=1, **kwargs):
     """After `migrate`, decide the live pages not decided yet (pages live before the field was
     added) with today's code. Skipped when migrating backwards, and for a page type whose
-    table has no such column yet."""
+    table has no such column yet in the migrated state (`apps`). `flush` sends this signal
+    too, without a state: the tables are then those of the models."""
     if any(backwards for _, backwards in plan or []):
         return
     ready = []
     for model in names_product_models():
-        try:
-            state = apps.get_model(model._meta.app_label, model._meta.model_name)
-        except LookupError:
-            continue
-        if any(f.name == FIELD for f in state._meta.get_fields()):
-            ready.append(model)
+        if apps is not None:
+            try:
+                state = apps.get_model(model._meta.app_label, model._meta.model_name)
+            except LookupError:
+                continue
+            if not any(f.name == FIELD for f in state._meta.get_fields()):
+                continue
+        ready.append(model)
     changed = names_product_update_all(undecided_only=True, models=ready)
     if changed and verbosity >= 1:
         print(f"  Decided whether {changed} live page(s) name the product.")  # noqa: T201

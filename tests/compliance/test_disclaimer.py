@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
@@ -187,3 +188,13 @@ def test_compute_names_product_decides_the_live_pages_not_decided_yet():
     page.refresh_from_db()
     assert page.names_product is True
     assert out.getvalue() == "1 live page(s) changed.\n"
+
+
+def test_after_migrate_or_flush_the_undecided_live_pages_are_decided():
+    page = standard_page("Wearing it", "Many readers wear a B12 Patch on the upper arm.")
+    StandardPage.objects.filter(pk=page.pk).update(names_product=None)
+
+    emit_post_migrate_signal(0, False, "default")  # as `flush` sends it: no plan, no state
+
+    page.refresh_from_db()
+    assert page.names_product is True
