@@ -41,6 +41,9 @@ class SupplementFactBlock(blocks.StructBlock):
 class ProductPage(BasePage):
     """Product information: what it is, how to use it, what is in it, warnings."""
 
+    always_shows_health_disclaimer = True
+    is_product_page = True
+
     short_description = models.TextField(help_text="One or two sentences under the title.")
     description = StreamField(BodyBlock(), blank=True, use_json_field=True)
     how_to_use = RichTextField(blank=True, features=["bold", "italic", "ol", "ul", "link"])

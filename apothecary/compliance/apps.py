@@ -8,6 +8,8 @@ class ComplianceConfig(AppConfig):
     verbose_name = "Medical review and claims"
 
     def ready(self):
-        from .signals import connect_claim_rule_signals
+        # Imported here, not at the top: signals.py imports models, which may not be imported
+        # before the app registry is ready.
+        from .signals import connect_names_product_signals
 
-        connect_claim_rule_signals()
+        connect_names_product_signals(self)

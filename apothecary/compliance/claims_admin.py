@@ -1,5 +1,5 @@
 """The claims checker in the admin: its phrase lists, the hold on publishing, the "publish with
-a reason" override, and the "Claims findings" report.
+a reason" override, and the "Claims findings" report (claims_report.py).
 
 Publishing: Wagtail's edit and create views save the new revision, then run the
 `before_publish_page` hook before they publish it. Our hook checks the page as the editor left
@@ -14,8 +14,6 @@ hook; the report lists what they let through.
 compliance/wagtail_hooks.py calls `register_claims_admin()`; importing this module registers
 nothing."""
 
-from dataclasses import dataclass
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -25,25 +23,22 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 from wagtail import hooks
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from wagtail.admin import messages as admin_messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
-from wagtail.permissions import policy_registry
 
-from .checker import Finding, check_page, load_rules
+from .admin_base import COMPLIANCE_MENU_HOOK
+from .checker import Finding, check_page
+from .claims_report import ClaimsReportViewSet
 from .models import ClaimPhraseList, PublishOverride
-from .review_admin import COMPLIANCE_MENU_HOOK
 
 OVERRIDE_PERMISSION = "compliance.publish_despite_findings"
-REPORT_PERMISSIONS = ["add", "change", "publish"]
 MESSAGE_FINDINGS_SHOWN = 15  # a longer list is cut, with "and N more", to fit a message
 
 
@@ -239,86 +234,6 @@ class PublishOverrideView(WagtailAdminTemplateMixin, FormView):
             ],
         )
         return redirect("wagtailadmin_explore", self.page.get_parent().pk)
-
-
-# --- The report ------------------------------------------------------------------------------
-
-
-@dataclass
-class ReportRow:
-    page: Page
-    findings: list[Finding]
-
-
-def live_pages_with_findings(*, within=None) -> list[ReportRow]:
-    """Every live page with findings, in tree order. Reads every live page's text (one query for
-    the pages, one per page type for `.specific()`, one or two for the rules and brand
-    settings, plus a site lookup per product page) and checks it in Python: about a
-    millisecond per page, so a few hundred pages take well under a second. A site with
-    thousands of pages would want the findings stored on publish instead."""
-    rules = load_rules()
-    pages = Page.objects.live().filter(depth__gt=1).order_by("path")
-    if within is not None:
-        pages = pages.filter(pk__in=within.values("pk"))
-    rows = []
-    for page in pages.specific(defer=False):
-        findings = check_page(page, rules)
-        if findings:
-            rows.append(ReportRow(page, findings))
-    return rows
-
-
-class ReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return policy_registry.get_by_type(Page).user_has_any_permission(
-            request.user, REPORT_PERMISSIONS
-        )
-
-
-class ClaimsReportView(WagtailAdminTemplateMixin, TemplateView):
-    """Every live page with findings, each phrase with its place and sentence, and a link to
-    the editor. Each user sees the pages they may change or publish."""
-
-    template_name = "compliance/admin/claims_report.html"
-    header_icon = "warning"
-    page_title = "Claims findings"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.policy = policy_registry.get_by_type(Page)
-        if not self.policy.user_has_any_permission(request.user, REPORT_PERMISSIONS):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
-
-    def get_context_data(self, **kwargs):
-        within = None
-        if not self.request.user.is_superuser:
-            within = self.policy.instances_user_has_any_permission_for(
-                self.request.user, ["change", "publish"]
-            )
-        rows = live_pages_with_findings(within=within)
-        return super().get_context_data(
-            rows=rows,
-            finding_count=sum(len(row.findings) for row in rows),
-            overrides=PublishOverride.objects.select_related("page", "user")[:10],
-            **kwargs,
-        )
-
-
-class ClaimsReportViewSet(ViewSet):
-    name = "claims_report"
-    url_prefix = "compliance/claims-findings"
-    icon = "warning"
-    menu_label = "Claims findings"
-    menu_name = "claims-findings"
-    menu_order = 150
-    menu_hook = COMPLIANCE_MENU_HOOK
-    menu_item_class = ReportMenuItem
-
-    def get_urlpatterns(self):
-        return [path("", ClaimsReportView.as_view(), name="index")]
 
 
 def register_override_url():

@@ -4,37 +4,31 @@ health pages whose review is due ("Medical review due").
 compliance/wagtail_hooks.py calls `register_review_admin()`; this module registers nothing
 when imported, so the hooks file stays the one place that says what the admin shows.
 
-Who sees the report: whoever may add, change or publish pages (Wagtail's own page reports,
-such as "Aging pages", use the same test), and each sees only the pages they may change or
-publish. Reviewers follow the usual snippet permissions (Settings → Groups)."""
+Who sees the report: see admin_base. Reviewers follow the usual snippet permissions
+(Settings → Groups)."""
 
-import csv
-
-from django.http import HttpResponse
-from django.urls import path, reverse
+import django_filters
+from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.utils.functional import cached_property
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.viewsets.base import ViewSet
-from wagtail.models import Page
-from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from apothecary.core.admin.reports import BasePageReportView
+
 from . import review_report
+from .admin_base import (
+    COMPLIANCE_MENU_HOOK,
+    REPORT_PERMISSIONS,
+    ComplianceReportViewSet,
+    PageReportFilterSet,
+    pages_user_may_edit,
+)
 from .models import MedicalReviewer
-
-# The "Compliance" menu collects the menu items registered with this hook name (the same name
-# as the group in compliance/wagtail_hooks.py; a string here so that module can import this one).
-COMPLIANCE_MENU_HOOK = "register_compliance_menu_item"
-REPORT_PERMISSIONS = ["add", "change", "publish"]
-
-# A value a spreadsheet would run as a formula starts with one of these (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class MedicalReviewerViewSet(SnippetViewSet):
@@ -59,90 +53,105 @@ class MedicalReviewerViewSet(SnippetViewSet):
     ]
 
 
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+def health_page_types(request):
+    types = ContentType.objects.get_for_models(*review_report.health_page_models()).values()
+    return ContentType.objects.filter(pk__in=[t.pk for t in types])
 
 
-class MedicalReviewReportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+class MedicalReviewFilterSet(PageReportFilterSet):
+    """The report's filters, applied to each page type's queryset (review_report's `narrow`)."""
+
+    content_type = ContentTypeFilter(label="Type", queryset=health_page_types)
+    reviewer = django_filters.ModelChoiceFilter(
+        field_name="medical_reviewer", label="Reviewer", queryset=MedicalReviewer.objects.all()
+    )
+    review = django_filters.ChoiceFilter(
+        label="Review",
+        choices=[("never", "Never reviewed"), ("stale", "Reviewed too long ago")],
+        empty_label="All",
+        method="filter_review",
+        widget=forms.RadioSelect,
+    )
+
+    def filter_review(self, queryset, name, value):
+        never = review_report.NEVER_REVIEWED
+        if value == "never":
+            return queryset.filter(never)
+        if value == "stale":
+            return queryset.exclude(never)
+        return queryset
+
+
+def never_if_blank(value):
+    return value or "never"
+
+
+class MedicalReviewReportView(BasePageReportView):
     """Health pages whose medical review is due (rule: compliance.review_report), most overdue
-    first; `?export=csv` gives the same rows as a spreadsheet."""
+    first; Wagtail's CSV and XLSX buttons give the same rows as a spreadsheet."""
 
-    model = Page
     any_permission_required = REPORT_PERMISSIONS
     template_name = "compliance/admin/review_report.html"
+    results_template_name = "compliance/admin/review_report_results.html"
     header_icon = "doc-full"
     page_title = "Medical review due"
+    index_url_name = "medical_review_report:index"
+    index_results_url_name = "medical_review_report:results"
+    filterset_class = MedicalReviewFilterSet
+    context_object_name = "rows"
+    list_export = [
+        "page.title",
+        "page.pk",
+        "type_label",
+        "reviewer",
+        "last_reviewed",
+        "due_since",
+        "days_overdue",
+    ]
+    export_headings = {
+        "page.title": "Page",
+        "page.pk": "Page ID",
+        "type_label": "Type",
+        "reviewer": "Reviewer",
+        "last_reviewed": "Last reviewed",
+        "due_since": "Due since",
+        "days_overdue": "Days overdue",
+    }
+    custom_field_preprocess = {
+        "last_reviewed": {
+            BasePageReportView.FORMAT_CSV: never_if_blank,
+            BasePageReportView.FORMAT_XLSX: never_if_blank,
+        }
+    }
 
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+    @cached_property
+    def no_results_message(self):
+        if self.is_filtering:
+            return "No health page due a review matches these filters."
+        return f"Every health page has been reviewed in the last {review_report.MAX_AGE_DAYS} days."
 
-    def rows(self):
-        within = None
-        if not self.request.user.is_superuser:
-            within = self.permission_policy.instances_user_has_any_permission_for(
-                self.request.user, ["change", "publish"]
-            )
-        return review_report.pages_due_for_review(today=timezone.localdate(), within=within)
+    def get_filename(self):
+        return f"medical-review-due-{timezone.localdate().isoformat()}"
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "csv":
-            return self.csv_response(self.rows())
-        return super().get(request, *args, **kwargs)
+    def get_filtered_queryset(self):
+        within = pages_user_may_edit(self.request.user)
+        narrow = self.filters.filter_queryset if self.filters and self.filters.is_valid() else None
+        return review_report.pages_due_for_review(
+            today=timezone.localdate(), within=within, narrow=narrow
+        )
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            rows=self.rows(),
-            max_age_days=review_report.MAX_AGE_DAYS,
-            export_url=f"{reverse('medical_review_report:index')}?export=csv",
-        )
-        return context
-
-    def csv_response(self, rows):
-        today = timezone.localdate()
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="medical-review-due-{today.isoformat()}.csv"'
-        )
-        writer = csv.writer(response)
-        writer.writerow(
-            ["Page", "Page ID", "Type", "Reviewer", "Last reviewed", "Due since", "Days overdue"]
-        )
-        for row in rows:
-            writer.writerow(
-                [
-                    _csv_cell(row.page.title),
-                    row.page.pk,
-                    row.type_label,
-                    _csv_cell(row.reviewer) if row.reviewer else "",
-                    row.last_reviewed.isoformat() if row.last_reviewed else "never",
-                    row.due_since.isoformat(),
-                    row.days_overdue,
-                ]
-            )
-        return response
+        return super().get_context_data(max_age_days=review_report.MAX_AGE_DAYS, **kwargs)
 
 
-class ReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return policy_registry.get_by_type(Page).user_has_any_permission(
-            request.user, REPORT_PERMISSIONS
-        )
-
-
-class MedicalReviewReportViewSet(ViewSet):
+class MedicalReviewReportViewSet(ComplianceReportViewSet):
     name = "medical_review_report"
     url_prefix = "compliance/medical-review-due"
     icon = "doc-full"
     menu_label = "Medical review due"
     menu_name = "medical-review-due"
     menu_order = 100
-    menu_hook = COMPLIANCE_MENU_HOOK
-    menu_item_class = ReportMenuItem
-
-    def get_urlpatterns(self):
-        return [path("", MedicalReviewReportView.as_view(), name="index")]
+    view_class = MedicalReviewReportView
 
 
 def register_review_admin():

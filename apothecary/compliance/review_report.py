@@ -16,19 +16,21 @@ the bigger risk, however new it is), longest live first; then stale reviews, old
 For a page never reviewed, "days overdue" counts from its first publication (it was due the
 day it went live); for a stale one, from its last review plus `MAX_AGE_DAYS`.
 
-Medical review fields live on each concrete page model (BasePage is abstract), so the pages
-are read one query per page type that has live pages, never one per page."""
+Medical review fields live on each concrete page model (the site's base page type is abstract),
+so the pages are read one query per page type that has live pages, never one per page. A page
+type takes part when it has the fields (`medical_reviewer`, `last_reviewed`,
+`show_health_disclaimer`), found in Wagtail's registry of page models: this library needs no
+import of the apps that define them."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from wagtail.models import Page
-
-from apothecary.pages.models import BasePage
+from wagtail.models import Page, get_page_models
 
 from .models import MedicalReviewer
 
@@ -36,13 +38,19 @@ from .models import MedicalReviewer
 # settings.py, and twelve months is the editorial policy the issue asks for.
 MAX_AGE_DAYS = 365
 
-# Page types that are health pages whatever their "show health disclaimer" box says.
-ALWAYS_HEALTH_PAGES = ("blog.BlogPostPage", "catalog.ProductPage")
+# Page types that are health pages whatever their "show health disclaimer" box says, besides
+# those that always show the disclaimer (they declare `always_shows_health_disclaimer`, as
+# product pages do).
+ALWAYS_HEALTH_PAGES = ("blog.BlogPostPage",)
+# The fields a page type needs to be in the report.
+REVIEW_FIELDS = ("medical_reviewer", "last_reviewed", "show_health_disclaimer")
+# Never reviewed, by the rule above: no reviewer, or no date.
+NEVER_REVIEWED = Q(medical_reviewer__isnull=True) | Q(last_reviewed__isnull=True)
 
 
 @dataclass(frozen=True)
 class DueReview:
-    page: BasePage
+    page: Page  # the specific page, with its reviewer
     type_label: str
     reviewer: MedicalReviewer | None
     last_reviewed: datetime.date | None  # None when never reviewed (see the module's rule)
@@ -54,38 +62,47 @@ class DueReview:
         return self.last_reviewed is None
 
 
-def _health_page_models() -> list[type[BasePage]]:
-    return [
-        model
-        for model in apps.get_models()
-        if issubclass(model, BasePage) and not model._meta.abstract
-    ]
+def _has_fields(model, names) -> bool:
+    try:
+        for name in names:
+            model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def health_page_models() -> list[type[Page]]:
+    """The page types with medical review fields, in the registry's order."""
+    return [model for model in get_page_models() if _has_fields(model, REVIEW_FIELDS)]
 
 
 def _always_health(model) -> bool:
-    return model._meta.label in ALWAYS_HEALTH_PAGES
+    return (
+        getattr(model, "always_shows_health_disclaimer", False)
+        or model._meta.label in ALWAYS_HEALTH_PAGES
+    )
 
 
 def pages_due_for_review(
-    *, today: datetime.date | None = None, within: QuerySet | None = None
+    *,
+    today: datetime.date | None = None,
+    within: QuerySet | None = None,
+    narrow: Callable[[QuerySet], QuerySet] | None = None,
 ) -> list[DueReview]:
     """Every health page due a medical review, most overdue first.
 
-    `within` narrows the pages to a queryset of `Page` (e.g. those the user may edit);
-    it is used as a subquery, so it adds no query of its own."""
+    `within` narrows the pages to a queryset of `Page` (e.g. those the user may edit); it is
+    used as a subquery, so it adds no query of its own. `narrow` is applied to each page
+    type's queryset (e.g. the report's filters, on `medical_reviewer` or `content_type`)."""
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=MAX_AGE_DAYS)
     live = Page.objects.live()
     if within is not None:
         live = live.filter(pk__in=within.values("pk"))
     type_ids = set(live.order_by().values_list("content_type_id", flat=True).distinct())
-    due = (
-        Q(medical_reviewer__isnull=True)
-        | Q(last_reviewed__isnull=True)
-        | Q(last_reviewed__lt=cutoff)
-    )
+    due = NEVER_REVIEWED | Q(last_reviewed__lt=cutoff)
     rows = []
-    for model in _health_page_models():
+    for model in health_page_models():
         content_type = ContentType.objects.get_for_model(model)  # cached after the first call
         if content_type.pk not in type_ids:
             continue
@@ -94,6 +111,8 @@ def pages_due_for_review(
             pages = pages.filter(show_health_disclaimer=True)
         if within is not None:
             pages = pages.filter(pk__in=within.values("pk"))
+        if narrow is not None:
+            pages = narrow(pages)
         pages = pages.select_related("medical_reviewer").only(
             "id",
             "title",

@@ -1,12 +1,14 @@
 """The admin's "Compliance" menu. Its items come from the compliance modules' own admin files
 (review_admin: medical reviewers and the "Medical review due" report; claims_admin: the
-claims checker), each registering its viewsets with the COMPLIANCE_MENU_HOOK name."""
+claims checker and its report), each registering its viewsets with the COMPLIANCE_MENU_HOOK
+name (admin_base)."""
 
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from .admin_base import COMPLIANCE_MENU_HOOK
 from .claims_admin import register_claims_admin
-from .review_admin import COMPLIANCE_MENU_HOOK, register_review_admin
+from .review_admin import register_review_admin
 
 
 class ComplianceMenu(ViewSetGroup):

@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from apothecary.compliance.names_product import page_names_product
 from apothecary.core import seo
 from apothecary.core.models import BrandSettings, CreditedImage
 from apothecary.research.library import research_library
@@ -42,6 +43,21 @@ class BasePage(Page):
     last_reviewed = models.DateField(
         null=True, blank=True, help_text="When they last checked it."
     )
+    names_product = models.BooleanField(
+        null=True,
+        default=None,
+        editable=False,
+        help_text=(
+            "Whether the page's words name the product, decided by the claims checker when the "
+            "page is published (empty: not decided yet; see compute_names_product)."
+        ),
+    )
+
+    # A page type whose pages always show the health disclaimer says so (catalog's ProductPage).
+    always_shows_health_disclaimer = False
+    # A page type whose pages each present a product, named by the page's title, says so: the
+    # claims checker then reads its titles as product names and every sentence as about it.
+    is_product_page = False
 
     promote_panels = [
         *Page.promote_panels,
@@ -55,6 +71,20 @@ class BasePage(Page):
 
     class Meta:
         abstract = True
+
+    @property
+    def shows_health_disclaimer(self) -> bool:
+        """Does the page show the brand's health disclaimer (base.html)? When its type always
+        does, when its editor ticked the box, or when its words name the product (decided at
+        publish, so rendering costs nothing)."""
+        return bool(
+            self.always_shows_health_disclaimer or self.show_health_disclaimer or self.names_product
+        )
+
+    def make_preview_request(self, *args, **kwargs):
+        # A preview shows the words as they are in the editor, not as last published.
+        self.names_product = page_names_product(self)
+        return super().make_preview_request(*args, **kwargs)
 
     def get_description(self) -> str:
         """The meta description: the editor's, else the page's intro, if it has one."""

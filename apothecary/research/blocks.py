@@ -1,12 +1,15 @@
 """The citation block of page bodies: "Source: [3] Tucker KL et al., …", numbered with the
 inline [cite:…] markers of the same page.
 
-This module is imported by apothecary.pages.blocks (BodyBlock), so it must not import models:
-the snippet chooser takes the model as a label, and the numbering is looked up at render time.
+This module is imported by apothecary.pages.blocks (BodyBlock) while page models load; it may
+import research's own modules (references, and through it research's models), which import
+nothing above research. The snippet chooser takes the model as a label.
 """
 
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
+
+from .references import collector_from_context
 
 
 class CitationBlock(blocks.StructBlock):
@@ -26,8 +29,6 @@ class CitationBlock(blocks.StructBlock):
         template = "research/blocks/citation.html"
 
     def get_context(self, value, parent_context=None):
-        from .references import collector_from_context
-
         context = super().get_context(value, parent_context=parent_context)
         citation = value.get("citation")
         collector = collector_from_context(parent_context)

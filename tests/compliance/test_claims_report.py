@@ -1,9 +1,13 @@
 """The "Claims findings" report: every live page with findings, and who may see it."""
 
+import csv
+import io
 import json
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 
 from apothecary.catalog.models import ProductPage
 from apothecary.pages.models import StandardPage
@@ -73,3 +77,82 @@ def test_phrase_lists_are_edited_in_the_admin(admin_client):
 
     assert listing.status_code == 200
     assert "Diseases and conditions" in listing.content.decode()
+
+
+def csv_rows(response):
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def put_findings_live():
+    about = StandardPage.objects.get(slug="about-vitamin-b12")
+    put_live(
+        about,
+        body=json.dumps([{"type": "paragraph", "value": "<p>Our patch prevents dementia.</p>"}]),
+    )
+    product = ProductPage.objects.get()
+    put_live(product, short_description="=Guaranteed results, and it works for everyone.")
+    return about, product
+
+
+def test_the_csv_export_has_a_row_per_finding_and_defuses_formulas(admin_client):
+    about, product = put_findings_live()
+
+    response = admin_client.get(REPORT_URL + "?export=csv")
+    rows = csv_rows(response)
+
+    assert response["Content-Type"] == "text/csv"
+    assert 'filename="claims-findings.csv"' in response["Content-Disposition"]
+    assert rows == [
+        ["Page", "Page ID", "URL", "Kind", "Phrase", "Place", "Sentence"],
+        [
+            "B12 Patch",
+            str(product.pk),
+            "/products/b12-patch/",
+            "Absolute claim",
+            "Guaranteed",
+            "Short description",
+            "'=Guaranteed results, and it works for everyone.",
+        ],
+        [
+            "B12 Patch",
+            str(product.pk),
+            "/products/b12-patch/",
+            "Absolute claim",
+            "works for everyone",
+            "Short description",
+            "'=Guaranteed results, and it works for everyone.",
+        ],
+        [
+            "About Vitamin B12",
+            str(about.pk),
+            "/about-vitamin-b12/",
+            "Disease claim",
+            "prevents dementia",
+            "Body › paragraph 1",
+            "Our patch prevents dementia.",
+        ],
+    ]
+
+
+def test_the_xlsx_export_has_the_same_rows(admin_client):
+    put_findings_live()
+
+    response = admin_client.get(REPORT_URL + "?export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+    assert rows[0] == ["Page", "Page ID", "URL", "Kind", "Phrase", "Place", "Sentence"]
+    assert [row[4] for row in rows[1:]] == ["Guaranteed", "works for everyone", "prevents dementia"]
+
+
+def test_the_report_filters_by_kind_of_finding_and_page_type(admin_client):
+    put_findings_live()
+    product_type = ContentType.objects.get_for_model(ProductPage)
+
+    by_kind = admin_client.get(REPORT_URL + "?kind=disease_claim").content.decode()
+    by_type = admin_client.get(REPORT_URL + f"?content_type={product_type.pk}")
+    exported = csv_rows(admin_client.get(REPORT_URL + "?kind=disease_claim&export=csv"))
+
+    assert "1 finding on 1 page." in by_kind and "“Guaranteed”" not in by_kind
+    assert "2 findings on 1 page." in by_type.content.decode()
+    assert [row[4] for row in exported[1:]] == ["prevents dementia"]

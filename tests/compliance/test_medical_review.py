@@ -2,8 +2,10 @@ import csv
 import datetime
 import io
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -274,7 +276,8 @@ def test_report_csv_has_the_same_rows_and_defuses_formulas(client, admin_user):
     client.force_login(admin_user)
 
     response = client.get(REPORT_URL + "?export=csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    # Wagtail's export streams the file.
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
     assert response["Content-Type"].startswith("text/csv")
     assert rows[0] == [
@@ -291,6 +294,42 @@ def test_report_csv_has_the_same_rows_and_defuses_formulas(client, admin_user):
     assert row[3:5] == ["Ada Nwosu, RD", days_ago(400).isoformat()]
     assert row[6] == str(400 - MAX_AGE_DAYS)
     assert len(rows) - 1 == len(pages_due_for_review(today=today()))
+
+
+def test_report_xlsx_has_the_same_rows_with_dates_as_dates(client, admin_user):
+    stale = health_page("Stale page", by=reviewer(), reviewed=days_ago(400))
+    health_page("Never looked at")
+    client.force_login(admin_user)
+
+    response = client.get(REPORT_URL + "?export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+
+    assert 'filename="medical-review-due-' in response["Content-Disposition"]
+    assert next(sheet.iter_rows(max_row=1, values_only=True))[0] == "Page"
+    assert rows["Stale page"][1:5] == (stale.pk, "Standard page", "Ada Nwosu, RD", days_ago(400))
+    assert rows["Never looked at"][3:5] == (None, "never")
+    assert len(rows) == len(pages_due_for_review(today=today()))
+
+
+def test_report_filters_by_type_reviewer_and_review(client, admin_user):
+    ada, lin = reviewer(), reviewer(name="Lin Park", credentials="PharmD")
+    by_ada = health_page("Stale by Ada", by=ada, reviewed=days_ago(400))
+    by_lin = health_page("Stale by Lin", by=lin, reviewed=days_ago(500))
+    never = health_page("Never looked at")
+    standard = ContentType.objects.get_for_model(StandardPage)
+    client.force_login(admin_user)
+
+    def titles(query):
+        html = client.get(f"{REPORT_URL}?{query}").content.decode()
+        return {page.title for page in (by_ada, by_lin, never) if f">{page.title}</a>" in html}
+
+    assert titles(f"reviewer={lin.pk}") == {"Stale by Lin"}
+    assert titles("review=never") == {"Never looked at"}
+    assert titles("review=stale") == {"Stale by Ada", "Stale by Lin"}
+    assert titles(f"content_type={standard.pk}&review=stale") == {"Stale by Ada", "Stale by Lin"}
+    blog_type = ContentType.objects.get_for_model(BlogPostPage)
+    assert titles(f"content_type={blog_type.pk}") == set()
 
 
 def test_report_queries_do_not_grow_with_the_number_of_pages(client, admin_user):

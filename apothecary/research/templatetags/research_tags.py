@@ -4,6 +4,7 @@ links, and the References list that matches them (see apothecary.research.refere
 from django import template
 from wagtail.templatetags.wagtailcore_tags import richtext
 
+from .. import formatting
 from ..references import collector_from_context, strip_markers
 
 register = template.Library()
@@ -29,13 +30,9 @@ def references_list(context, further_reading=()):
 
 @register.filter
 def vancouver_html(citation):
-    from ..formatting import vancouver_html as format_citation
-
-    return format_citation(citation)
+    return formatting.vancouver_html(citation)
 
 
 @register.filter
 def vancouver_short(citation):
-    from ..formatting import vancouver_short as format_citation
-
-    return format_citation(citation)
+    return formatting.vancouver_short(citation)
