@@ -6,8 +6,8 @@ PORT   ?= 8000
 MANAGE := $(BIN)/python manage.py
 LOCK   := requirements.lock
 
-# The layer contract runs once pyproject.toml configures import-linter.
-LINT_IMPORTS := if grep -q '^\[tool.importlinter\]' pyproject.toml; then $(BIN)/lint-imports; fi
+# The suite runs on every core (pytest-xdist); PYTEST_WORKERS= runs it in one process.
+PYTEST_WORKERS ?= -n auto --dist worksteal
 
 .PHONY: run test lint format lock bench clean venv
 
@@ -28,13 +28,13 @@ run: venv
 
 test: lint
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The same checks as .pre-commit-config.yaml.
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@$(LINT_IMPORTS)
+	$(BIN)/lint-imports
 
 # Fixes what ruff can fix safely, then formats; `make lint` shows what is left.
 format: venv
