@@ -104,8 +104,6 @@ class AddressData:
     region: str = ""
 
 
-
-
 @transaction.atomic
 def order_place(
     *,

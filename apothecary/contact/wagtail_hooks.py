@@ -4,7 +4,6 @@ with a CSV export, and a page per message to read it and change its status or as
 Messages come only from the contact form: there is no add or copy view. The edit view saves
 through services.message_update, which checks the status transitions and logs each change."""
 
-
 import django_filters
 from django import forms
 from django.utils import timezone

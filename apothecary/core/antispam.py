@@ -17,7 +17,8 @@ class SpamGuardMixin(forms.Form):
 
     min_fill_seconds = 3
     website = forms.CharField(
-        required=False, label="Leave this field empty",
+        required=False,
+        label="Leave this field empty",
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)

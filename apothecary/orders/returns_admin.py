@@ -8,7 +8,6 @@ action comes back as the detail page with a message and a 4xx, the form filled a
 Returns are part of handling orders: the pages use the orders' permission policy, and acting
 on a return (or seeing one) takes the orders "change" permission."""
 
-
 import django_filters
 from django import forms
 from django.urls import reverse
@@ -272,4 +271,3 @@ class ReturnViewSet(ActionOnlyViewSetMixin, BaseModelViewSet):
     def get_permissions_to_register(self):
         # Nothing to grant: the orders' permissions cover returns.
         return super().get_permissions_to_register().none()
-

@@ -91,7 +91,6 @@ class OrderIndexView(SafeSpreadsheetExportMixin, IndexView):
         ]
 
 
-
 class OrderViewSet(ActionOnlyViewSetMixin, BaseModelViewSet):
     model = Order
     name = "store_orders"  # the namespace; "orders" is the shop's own

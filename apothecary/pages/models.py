@@ -40,9 +40,7 @@ class BasePage(Page):
         related_name="+",
         help_text="The health professional who checked this page's health content.",
     )
-    last_reviewed = models.DateField(
-        null=True, blank=True, help_text="When they last checked it."
-    )
+    last_reviewed = models.DateField(null=True, blank=True, help_text="When they last checked it.")
     names_product = models.BooleanField(
         null=True,
         default=None,
