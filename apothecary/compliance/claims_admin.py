@@ -30,8 +30,9 @@ from wagtail.admin import messages as admin_messages
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
+
+from apothecary.core.admin.viewsets import BaseModelViewSet
 
 from .admin_base import COMPLIANCE_MENU_HOOK
 from .checker import Finding, check_page
@@ -49,7 +50,7 @@ def phrase_count(phrase_list: ClaimPhraseList) -> int:
     return len(phrase_list.phrase_list())
 
 
-class ClaimPhraseListViewSet(ModelViewSet):
+class ClaimPhraseListViewSet(BaseModelViewSet):
     model = ClaimPhraseList
     icon = "list-ul"
     menu_label = "Claim phrase lists"
@@ -67,9 +68,6 @@ class ClaimPhraseListViewSet(ModelViewSet):
     ]
     list_filter = ["kind", "active"]
     search_fields = ["name", "phrases"]
-    search_backend_name = None
-    copy_view_enabled = False
-    add_to_reference_index = False
     panels = [
         FieldPanel("name"),
         FieldPanel("kind"),

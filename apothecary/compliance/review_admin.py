@@ -16,9 +16,9 @@ from wagtail import hooks
 from wagtail.admin.filters import ContentTypeFilter
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from apothecary.core.admin.reports import BasePageReportView
+from apothecary.core.admin.viewsets import BaseSnippetViewSet
 
 from . import review_report
 from .admin_base import (
@@ -31,7 +31,7 @@ from .admin_base import (
 from .models import MedicalReviewer
 
 
-class MedicalReviewerViewSet(SnippetViewSet):
+class MedicalReviewerViewSet(BaseSnippetViewSet):
     model = MedicalReviewer
     icon = "user"
     menu_label = "Medical reviewers"
@@ -41,8 +41,6 @@ class MedicalReviewerViewSet(SnippetViewSet):
     url_prefix = "compliance/reviewers"
     list_display = ["name", "credentials"]
     search_fields = ["name", "credentials"]
-    search_backend_name = None
-    copy_view_enabled = False
     panels = [
         MultiFieldPanel(
             [FieldPanel("name"), FieldPanel("credentials")], heading="Shown under the title"

@@ -12,7 +12,9 @@ from django.urls import path
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from apothecary.core.admin.viewsets import BaseSnippetViewSet
 
 from .admin_views import (
     CitationCreateView,
@@ -54,7 +56,7 @@ class CitationFilterSet(WagtailFilterSet):
         self.filters["year"].extra["choices"] = [(str(y), str(y)) for y in years]
 
 
-class CitationViewSet(SnippetViewSet):
+class CitationViewSet(BaseSnippetViewSet):
     model = Citation
     icon = "doc-full"
     menu_label = "Citations"
@@ -63,11 +65,8 @@ class CitationViewSet(SnippetViewSet):
     add_view_class = CitationCreateView
     edit_view_class = CitationEditView
     filterset_class = CitationFilterSet
-    list_per_page = 50
-    copy_view_enabled = False
     # Plain database search over these fields; the chooser modal uses the model's own index.
     search_fields = ["title", "authors", "journal", "doi", "pmid"]
-    search_backend_name = None
     edit_handler = ObjectList([CiteHintPanel(heading="Cite it"), *Citation.panels])
 
     def get_index_view_kwargs(self, **kwargs):

@@ -1,18 +1,29 @@
 """The project's base viewsets.
 
 `BaseModelViewSet` holds the defaults every back-office list shares: no copy view, not in
-the reference index, searched in the database, 50 rows a page. `ActionOnlyViewSetMixin` is
+the reference index, searched in the database, 50 rows a page (`BaseSnippetViewSet` the same
+for snippets, which stay in the reference index). `ActionOnlyViewSetMixin` is
 for models changed only by the action framework (core.admin.actions)."""
 
 from django.urls import path, re_path, reverse
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 
 class BaseModelViewSet(ModelViewSet):
     copy_view_enabled = False
     add_to_reference_index = False
     search_backend_name = None  # the database: these lists are not in the search index
+    list_per_page = 50
+
+
+class BaseSnippetViewSet(SnippetViewSet):
+    """The same defaults for snippets, which stay in the reference index: pages choose them,
+    and their usage view lists those pages."""
+
+    copy_view_enabled = False
+    search_backend_name = None
     list_per_page = 50
 
 
