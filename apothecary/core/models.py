@@ -88,3 +88,7 @@ class NavigationSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "navigation"
+
+
+# Staff notifications live beside their sending code; Django finds their models here.
+from .notifications import StaffNotification, StaffNotificationSettings  # noqa: E402, F401

@@ -91,6 +91,11 @@ class Order(models.Model):
     shipping_amount = models.DecimalField(**money_field_kwargs(default=0))
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=0)
     tax_amount = models.DecimalField(**money_field_kwargs(default=0))
+    prices_include_tax = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="The prices (goods and shipping) included the tax: the total does not add it.",
+    )
     total = models.DecimalField(**money_field_kwargs())
     refunded_amount = models.DecimalField(**money_field_kwargs(default=0))
 
