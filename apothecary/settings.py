@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "apothecary.affiliates",
     "apothecary.research",
     "apothecary.compliance",
+    "apothecary.backoffice",
     "apothecary.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
