@@ -12,6 +12,7 @@ from django import forms
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
@@ -27,8 +28,9 @@ from apothecary.core.machines import InvalidTransition
 from apothecary.core.models import BrandSettings
 
 from . import services
+from .allocation import order_shares
 from .models import ALLOWED_TRANSITIONS, Order, OrderStatus
-from .refunds import RefundError, order_refund
+from .refunds import RefundError, order_refund, refund_plan
 
 # What a tracking number may hold: letters, digits, spaces and dashes (every carrier's format).
 TRACKING_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]*$")
@@ -63,26 +65,102 @@ class ShipForm(ActionForm):
 
 
 class RefundForm(ActionForm):
+    """Units of lines (optionally back in stock), the shipping, or an amount; never pre-filled
+    with the order's total. The confirmation step shows the plan (orders.refunds.refund_plan)."""
+
+    shipping = forms.BooleanField(required=False, label="Refund the shipping")
     amount = forms.DecimalField(
-        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), label="Amount to refund"
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        label="An amount on no line (goodwill)",
     )
+    restock = forms.BooleanField(
+        required=False,
+        label="Put the refunded units back on sale",
+        help_text="Only for units that came back, or never left the warehouse.",
+    )
+    reason = forms.CharField(max_length=300, help_text="Kept in the ledger and the history.")
 
     def __init__(self, *args, instance: Order, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("amount", instance.refundable_amount)
         super().__init__(*args, instance=instance, **kwargs)
-        self.fields["amount"].help_text = (
-            f"At most {instance.refundable_amount} {instance.currency}, through the payment "
-            "provider."
-        )
-
-    def clean_amount(self):
-        amount = self.cleaned_data["amount"]
-        order = self.instance
-        if amount > order.refundable_amount:
-            raise forms.ValidationError(
-                f"At most {order.refundable_amount} {order.currency} can be refunded."
+        self.line_fields = {}
+        lines = list(instance.lines.all())
+        shares = order_shares(instance, lines)
+        for line in lines:
+            left = line.quantity - line.refunded_quantity
+            if left <= 0:
+                continue
+            name = f"line_{line.pk}"
+            worth, _ = shares.lines[line.pk].worth(line.refunded_quantity, left)
+            self.fields[name] = forms.IntegerField(
+                min_value=0,
+                max_value=left,
+                initial=0,
+                required=False,
+                label=f"Units of {line.product_title}, {line.variant_name}",
+                help_text=f"{left} of {line.quantity} left, worth {worth} {instance.currency}.",
             )
-        return amount
+            self.line_fields[name] = line.pk
+        self.order_fields(
+            [*self.line_fields, "shipping", "amount", "restock", "reason", "seen", "confirmed"]
+        )
+        self.fields[
+            "amount"
+        ].help_text = f"At most {instance.refundable_amount} {instance.currency} is left to refund."
+
+    def clean_reason(self):
+        return self.cleaned_data["reason"].strip()
+
+    def clean(self):
+        data = super().clean()
+        data["quantities"] = {
+            pk: data.get(name) or 0 for name, pk in self.line_fields.items() if data.get(name)
+        } or None
+        if self.errors:
+            return data
+        if not (data["quantities"] or data.get("shipping") or data.get("amount")):
+            raise forms.ValidationError("Choose units, the shipping or an amount to refund.")
+        try:
+            data["plan"] = refund_plan(
+                self.instance,
+                quantities=data["quantities"],
+                shipping=data["shipping"],
+                amount=data["amount"],
+                restock=data["restock"],
+            )
+        except RefundError as error:
+            raise forms.ValidationError(str(error)) from error
+        if data["plan"].amount <= 0:
+            raise forms.ValidationError("Nothing is left to refund on what you chose.")
+        return data
+
+
+def refund_preview(order: Order, data: dict) -> str:
+    plan = data["plan"]
+    rows = [
+        (f"{p.quantity} × {p.line.product_title}, {p.line.variant_name}", p.amount)
+        for p in plan.lines
+    ]
+    if plan.shipping:
+        rows.append(("Shipping", plan.shipping))
+    if plan.extra:
+        rows.append(("Goodwill amount", plan.extra))
+    items = format_html_join(
+        "", "<li>{}: {} {}</li>", ((label, amount, order.currency) for label, amount in rows)
+    )
+    return format_html(
+        "This gives back <strong>{} {}</strong> through the payment provider "
+        "(tax in it: {} {}), for “{}”:<ul>{}</ul>{}",
+        plan.amount,
+        order.currency,
+        plan.tax,
+        order.currency,
+        data["reason"],
+        items,
+        "The units go back on sale." if plan.restock and plan.lines else "",
+    )
 
 
 class CancelForm(ActionForm):
@@ -111,7 +189,15 @@ def _deliver(order, data, actor):
 
 
 def _refund(order, data, actor):
-    return order_refund(order=order, amount=data["amount"], actor=actor)
+    return order_refund(
+        order=order,
+        quantities=data["quantities"],
+        shipping=data["shipping"],
+        amount=data["amount"],
+        restock=data["restock"],
+        reason=data["reason"],
+        actor=actor,
+    )
 
 
 def _cancel(order, data, actor):
@@ -131,15 +217,15 @@ def _order_action(name, label, perform, done, to, **kwargs) -> AdminAction:
     )
 
 
-# A partially refunded order may still go to shipped or delivered (the table allows it),
-# but only once each, and delivered only after shipped: `applies` says so.
+# A partially refunded order ships and is delivered keeping its status (the table's move to
+# itself), but only once each, and delivered only after shipped: `applies` says so.
 ACTIONS = action_table(
     _order_action(
         "ship",
         "Mark shipped",
         _ship,
         "Order {obj.number} marked shipped.",
-        {OrderStatus.SHIPPED},
+        {OrderStatus.SHIPPED, OrderStatus.PARTIALLY_REFUNDED},
         form_class=ShipForm,
         applies=lambda order: order.shipped_at is None,
     ),
@@ -148,7 +234,7 @@ ACTIONS = action_table(
         "Mark delivered",
         _deliver,
         "Order {obj.number} marked delivered.",
-        {OrderStatus.DELIVERED},
+        {OrderStatus.DELIVERED, OrderStatus.PARTIALLY_REFUNDED},
         applies=lambda order: order.shipped_at is not None and order.delivered_at is None,
     ),
     _order_action(
@@ -158,6 +244,7 @@ ACTIONS = action_table(
         "Refund made on order {obj.number}.",
         {OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED},
         form_class=RefundForm,
+        preview=refund_preview,
         destructive=True,
         applies=lambda order: order.refundable_amount > 0,
     ),
@@ -193,7 +280,7 @@ class OrderDetailView(ActionDetailView):
     packing_slip_url_name = None
 
     def get_queryset(self):
-        return Order.objects.select_related("user")
+        return Order.objects.select_related("user").prefetch_related("lines")
 
     def describe(self, obj) -> str:
         return f"Order {obj.number}"

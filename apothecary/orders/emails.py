@@ -28,13 +28,20 @@ def _base_url() -> str:
 
 
 @task()
-def send_order_email(*, order_id: int, kind: str) -> None:
+def send_order_email(*, order_id: int, kind: str, refund_id: int | None = None) -> None:
+    """One email about the order; a refund's email tells that refund (`refund_id`)."""
     order = Order.objects.prefetch_related("lines").get(pk=order_id)
+    refund = (
+        order.refunds.prefetch_related("lines__order_line").filter(pk=refund_id).first()
+        if refund_id
+        else None
+    )
     site = Site.objects.filter(is_default_site=True).first()
     brand = BrandSettings.for_site(site) if site else None
     context = {
         "order": order,
         "kind": kind,
+        "refund": refund,
         "brand_name": brand.brand_name if brand else "Apothecary",
         "order_url": _base_url() + order.get_absolute_url(),
         "pay_url": _base_url() + f"/payments/pay/{order.token}/",

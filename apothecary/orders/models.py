@@ -2,13 +2,16 @@
 from the catalog later. The status changes only through services.order_transition."""
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from apothecary.core.money import money_field_kwargs
+from apothecary.core.money import ZERO, money_field_kwargs
+
+from .allocation import order_shares
 
 
 class OrderStatus(models.TextChoices):
@@ -27,7 +30,10 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.PENDING_PAYMENT: frozenset({S.PAID, S.CANCELLED}),
     # A paid order is not "cancelled": it is refunded, and unshipped stock goes back.
     S.PAID: frozenset({S.SHIPPED, S.PARTIALLY_REFUNDED, S.REFUNDED}),
-    S.PARTIALLY_REFUNDED: frozenset({S.SHIPPED, S.DELIVERED, S.PARTIALLY_REFUNDED, S.REFUNDED}),
+    # A partially refunded order keeps that status while it ships and is delivered (the
+    # move to itself stamps shipped_at / delivered_at; Order.fulfilment_label shows where
+    # the parcel is), and another refund leaves it partially refunded or refunded.
+    S.PARTIALLY_REFUNDED: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED}),
     S.SHIPPED: frozenset({S.DELIVERED, S.PARTIALLY_REFUNDED, S.REFUNDED}),
     S.DELIVERED: frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED}),
     S.CANCELLED: frozenset(),
@@ -137,6 +143,16 @@ class Order(models.Model):
     def refundable_amount(self):
         return self.total - self.refunded_amount
 
+    @property
+    def fulfilment_label(self) -> str:
+        """Where the parcel is, shown beside the status: a partially refunded order keeps that
+        status through shipping and delivery."""
+        if self.delivered_at:
+            return "Delivered"
+        if self.shipped_at:
+            return "Shipped"
+        return "Not shipped"
+
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
@@ -149,13 +165,69 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(**money_field_kwargs())
     quantity = models.PositiveIntegerField()
     line_total = models.DecimalField(**money_field_kwargs())
-    refunded_quantity = models.PositiveIntegerField(default=0)
+    refunded_quantity = models.PositiveIntegerField(default=0)  # units refunded (the ledger's)
+    restocked_quantity = models.PositiveIntegerField(default=0)  # units put back on sale
 
     class Meta:
         ordering = ["pk"]
 
     def __str__(self):
         return f"{self.quantity} × {self.product_title} ({self.variant_name})"
+
+
+class Refund(models.Model):
+    """One refund, a row of the order's ledger: the lines and units it covers (none for a
+    goodwill amount), the shipping and the tax in it, the amount, why, who, when and the
+    payment provider's reference. Order.refunded_amount is the sum of its order's rows."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(**money_field_kwargs())
+    shipping_amount = models.DecimalField(**money_field_kwargs(default=0))
+    tax_amount = models.DecimalField(**money_field_kwargs(default=0))
+    reason = models.CharField(max_length=300)
+    restocked = models.BooleanField(default=False)
+    return_request = models.ForeignKey(
+        "ReturnRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="refunds"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=100, blank=True)
+    provider_reference = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_positive"),
+            models.CheckConstraint(
+                condition=models.Q(shipping_amount__gte=0, tax_amount__gte=0),
+                name="refund_parts_not_negative",
+            ),
+            # A refund made at the provider (a webhook) is recorded once.
+            models.UniqueConstraint(
+                fields=["order", "provider_reference"],
+                condition=~models.Q(provider_reference=""),
+                name="refund_provider_reference_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Refund {self.pk} of order {self.order.number}"
+
+
+class RefundLine(models.Model):
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="refunds")
+    quantity = models.PositiveIntegerField()
+    amount = models.DecimalField(**money_field_kwargs())
+    tax_amount = models.DecimalField(**money_field_kwargs(default=0))
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.order_line.sku}"
 
 
 class OrderEvent(models.Model):
@@ -228,9 +300,37 @@ class ReturnRequest(models.Model):
     def __str__(self):
         return f"Return of order {self.order.number} ({self.get_status_display()})"
 
+    def line_amounts(self) -> list[tuple["ReturnLine", Decimal]]:
+        """Each return line with what its units not refunded yet were paid
+        (orders.allocation). Reads the prefetched order lines and return lines when there are."""
+        if self.status == ReturnStatus.REFUNDED:  # what its refund gave back for each line
+            paid: dict[int, Decimal] = {}
+            for refund in self.refunds.all():
+                for refund_line in refund.lines.all():
+                    paid[refund_line.order_line_id] = (
+                        paid.get(refund_line.order_line_id, ZERO) + refund_line.amount
+                    )
+            return [(line, paid.pop(line.order_line_id, ZERO)) for line in self.lines.all()]
+        order = self.order
+        order_lines = {line.pk: line for line in order.lines.all()}
+        shares = order_shares(order, order_lines.values())
+        rows, taken = [], {}
+        for line in self.lines.all():
+            order_line = order_lines[line.order_line_id]
+            already = order_line.refunded_quantity + taken.get(order_line.pk, 0)
+            units = max(min(line.quantity, order_line.quantity - already), 0)
+            taken[order_line.pk] = taken.get(order_line.pk, 0) + units
+            rows.append((line, shares.lines[order_line.pk].worth(already, units)[0]))
+        return rows
+
     @property
-    def amount(self):
-        return sum((line.order_line.unit_price * line.quantity for line in self.lines.all()), 0)
+    def amount(self) -> Decimal:
+        """What the return gives back: once refunded, its ledger rows; before, its lines'
+        worth within what is left on the order."""
+        if self.status == ReturnStatus.REFUNDED:
+            return sum((refund.amount for refund in self.refunds.all()), ZERO)
+        total = sum((amount for _, amount in self.line_amounts()), ZERO)
+        return min(total, self.order.refundable_amount)
 
 
 class ReturnLine(models.Model):

@@ -15,6 +15,7 @@ from .models import (
     RETURNABLE_ORDER_STATUSES,
     Order,
     OrderLine,
+    RefundLine,
     ReturnLine,
     ReturnPolicySettings,
     ReturnRequest,
@@ -35,16 +36,16 @@ def return_window_end(order: Order, *, site=None):
 
 
 def returnable_quantities(order: Order) -> dict[int, int]:
-    """Order line id → how many units may still be returned."""
-    asked = {}
-    for line in ReturnLine.objects.filter(request__order=order).exclude(
+    """Order line id → how many units may still be returned: not asked for in a return (one
+    not rejected), and not refunded apart from a return (a refund of units in the admin)."""
+    gone: dict[int, int] = {}
+    asked = ReturnLine.objects.filter(request__order=order).exclude(
         request__status=ReturnStatus.REJECTED
-    ):
-        asked[line.order_line_id] = asked.get(line.order_line_id, 0) + line.quantity
-    return {
-        line.pk: line.quantity - line.refunded_quantity - asked.get(line.pk, 0)
-        for line in order.lines.all()
-    }
+    )
+    refunded = RefundLine.objects.filter(refund__order=order, refund__return_request=None)
+    for line in [*asked, *refunded]:
+        gone[line.order_line_id] = gone.get(line.order_line_id, 0) + line.quantity
+    return {line.pk: max(line.quantity - gone.get(line.pk, 0), 0) for line in order.lines.all()}
 
 
 def _queue_email(request: ReturnRequest) -> None:
@@ -92,6 +93,28 @@ def _refuse(return_request: ReturnRequest, to: str) -> str:
     )
 
 
+def _refund_return(request: ReturnRequest, actor) -> None:
+    """Give back what the returned units were paid, through the ledger; whatever refunds came
+    before, the return ends refunded: units refunded already are skipped, and when the order
+    has nothing left to give back, no money moves."""
+    order = Order.objects.select_for_update().get(pk=request.order_id)
+    if order.refundable_amount <= 0:
+        return
+    lines = {line.pk: line for line in order.lines.all()}
+    units = {}
+    for line in request.lines.all():
+        order_line = lines[line.order_line_id]
+        left = order_line.quantity - order_line.refunded_quantity - units.get(order_line.pk, 0)
+        units[order_line.pk] = units.get(order_line.pk, 0) + min(line.quantity, max(left, 0))
+    order_refund(
+        order=order,
+        quantities=units,
+        reason=f"Return {request.pk}",
+        actor=actor,
+        return_request=request,
+    )
+
+
 def return_transition(
     *, request: ReturnRequest, to: str, actor=None, note: str = "", restock: bool = False
 ) -> ReturnRequest:
@@ -101,14 +124,13 @@ def return_transition(
 
     def record(locked: ReturnRequest, from_status: str) -> None:
         if to == ReturnStatus.REFUNDED:
-            order_refund(order=locked.order, amount=locked.amount, actor=actor)
-            for line in locked.lines.select_related("order_line"):
-                OrderLine.objects.filter(pk=line.order_line_id).update(
-                    refunded_quantity=models.F("refunded_quantity") + line.quantity
-                )
+            _refund_return(locked, actor)
         if to == ReturnStatus.RECEIVED and restock:
             lines = locked.lines.select_related("order_line").order_by("order_line__variant_id")
             for line in lines:
+                OrderLine.objects.filter(pk=line.order_line_id).update(
+                    restocked_quantity=models.F("restocked_quantity") + line.quantity
+                )
                 if line.order_line.variant_id:
                     stock_release(variant_id=line.order_line.variant_id, quantity=line.quantity)
         _queue_email(locked)

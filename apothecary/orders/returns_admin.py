@@ -44,7 +44,9 @@ WAITING_STATUSES = frozenset({ReturnStatus.REQUESTED, ReturnStatus.RECEIVED})
 def with_lines(queryset):
     """Returns with their order, lines and order lines: a fixed number of queries for any
     number of returns and lines (ReturnRequest.amount reads the prefetched lines)."""
-    return queryset.select_related("order").prefetch_related("lines__order_line")
+    return queryset.select_related("order").prefetch_related(
+        "lines__order_line", "order__lines", "refunds__lines"
+    )
 
 
 def items_display(return_request: ReturnRequest) -> str:
@@ -230,9 +232,10 @@ class ReturnDetailView(ActionDetailView):
     def get_context_data(self, bound_forms=None, **kwargs):
         context = super().get_context_data(bound_forms=bound_forms, **kwargs)
         return_request = self.object
-        lines = list(return_request.lines.all())
-        for line in lines:
-            line.amount = line.order_line.unit_price * line.quantity
+        lines = []
+        for line, amount in return_request.line_amounts():
+            line.amount = amount
+            lines.append(line)
         context.update(
             return_request=return_request,
             order=return_request.order,

@@ -34,10 +34,8 @@ EMAILS = {
     OrderStatus.PAID: "paid",
     OrderStatus.SHIPPED: "shipped",
     OrderStatus.CANCELLED: "cancelled",
-    OrderStatus.REFUNDED: "refunded",
-    OrderStatus.PARTIALLY_REFUNDED: "refunded",
 }
-REFUND_STATUSES = (OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.CANCELLED)
+# Refunds email and signal from the ledger (orders.refunds), once per refund.
 
 
 def _refuse(order: Order, to: str) -> str:
@@ -47,13 +45,16 @@ def _refuse(order: Order, to: str) -> str:
     )
 
 
-def _guard(to: str):
+FULFIL_STAMPS = {"ship": "shipped_at", "deliver": "delivered_at"}
+
+
+def _guard(fulfil: str | None):
     """What the table cannot say: ship once; deliver once, and only after shipping."""
 
     def guard(order: Order) -> str | None:
-        if to == OrderStatus.SHIPPED and order.shipped_at is not None:
+        if fulfil == "ship" and order.shipped_at is not None:
             return f"Order {order.number} has already been shipped."
-        if to == OrderStatus.DELIVERED and (order.shipped_at is None or order.delivered_at):
+        if fulfil == "deliver" and (order.shipped_at is None or order.delivered_at):
             return (
                 f"Order {order.number} must be shipped, and not yet delivered, to be marked "
                 "delivered."
@@ -64,12 +65,20 @@ def _guard(to: str):
 
 
 def order_transition(
-    *, order: Order, to: str, actor=None, actor_label: str = "", message: str = "", **fields
+    *,
+    order: Order,
+    to: str,
+    actor=None,
+    actor_label: str = "",
+    message: str = "",
+    fulfil: str | None = None,
+    **fields,
 ) -> Order:
     """Move an order to `to` (core.machines.transition: row lock, ALLOWED_TRANSITIONS, the
     guard), set the fields given, write the history, put the stock back when nothing left
-    the warehouse, queue the email and tell other apps. An invalid move raises
-    InvalidTransition."""
+    the warehouse, queue the email and tell other apps. `fulfil` ("ship", "deliver") is the
+    parcel's step, stamped even when the status stays (a partially refunded order). An
+    invalid move raises InvalidTransition."""
 
     def record(locked: Order, from_status: str) -> None:
         OrderEvent.objects.create(
@@ -82,11 +91,12 @@ def order_transition(
         )
         if to == OrderStatus.CANCELLED or (to == OrderStatus.REFUNDED and not locked.shipped_at):
             _release_order_stock(locked)  # nothing left the warehouse: the units are back
-        if to in EMAILS:
-            queue_order_email(locked, EMAILS[to])
+        email = "shipped" if fulfil == "ship" else EMAILS.get(to)
+        if email:
+            queue_order_email(locked, email)
         if to == OrderStatus.PAID:
             signals.order_paid.send(sender=Order, order=locked)
-        elif to in REFUND_STATUSES:
+        elif to == OrderStatus.CANCELLED:
             signals.order_refunded.send(sender=Order, order=locked)
 
     transition(
@@ -94,8 +104,10 @@ def order_transition(
         to=to,
         table=ALLOWED_TRANSITIONS,
         refuse=_refuse,
-        guard=_guard(to),
-        stamp=STAMPS.get(to),
+        guard=_guard(
+            fulfil or {OrderStatus.SHIPPED: "ship", OrderStatus.DELIVERED: "deliver"}.get(to)
+        ),
+        stamp=FULFIL_STAMPS[fulfil] if fulfil else STAMPS.get(to),
         changes=fields,
         record=record,
     )
@@ -103,10 +115,14 @@ def order_transition(
 
 
 def _release_order_stock(order: Order) -> None:
+    """Every unit not put back already (by a refund that restocked it) goes back on sale."""
     if order.stock_released:
         return
     for line in order.lines.exclude(variant=None).order_by("variant_id"):
-        stock_release(variant_id=line.variant_id, quantity=line.quantity)
+        if line.quantity > line.restocked_quantity:
+            stock_release(
+                variant_id=line.variant_id, quantity=line.quantity - line.restocked_quantity
+            )
     Order.objects.filter(pk=order.pk).update(stock_released=True)
     order.stock_released = True
 
@@ -129,7 +145,8 @@ def order_ship(
 ) -> Order:
     return order_transition(
         order=order,
-        to=OrderStatus.SHIPPED,
+        to=_fulfilment_status(order, OrderStatus.SHIPPED),
+        fulfil="ship",
         actor=actor,
         message=f"Shipped with {carrier}, tracking {tracking_number}",
         carrier=carrier,
@@ -139,7 +156,21 @@ def order_ship(
 
 
 def order_deliver(*, order: Order, actor=None) -> Order:
-    return order_transition(order=order, to=OrderStatus.DELIVERED, actor=actor, message="Delivered")
+    return order_transition(
+        order=order,
+        to=_fulfilment_status(order, OrderStatus.DELIVERED),
+        fulfil="deliver",
+        actor=actor,
+        message="Delivered",
+    )
+
+
+def _fulfilment_status(order: Order, to: str) -> str:
+    """Shipping or delivering a partially refunded order keeps its status (and the partial
+    refund visible); the move stamps the time all the same. Read from the database: the
+    caller's copy may be older than a refund (a refund in between makes the move a 409)."""
+    current = Order.objects.filter(pk=order.pk).values_list("status", flat=True).first()
+    return OrderStatus.PARTIALLY_REFUNDED if current == OrderStatus.PARTIALLY_REFUNDED else to
 
 
 def order_cancel(*, order: Order, actor=None, actor_label: str = "", reason: str = "") -> Order:

@@ -3,9 +3,9 @@
 from django.dispatch import Signal
 
 order_paid = Signal()  # order
-order_refunded = Signal()  # order: cancelled, refunded in full or in part
+order_refunded = Signal()  # order: cancelled, or a refund written in its ledger
 
 # Sent by orders.refunds.order_refund: order, amount (Decimal), actor. The payments app gives
-# the money back through the provider and records it on the order (or raises RefundError);
-# orders cannot import payments, which stands above them.
+# the money back through the provider and answers with its reference (or raises RefundError);
+# the ledger then writes the row. Orders cannot import payments, which stands above them.
 refund_requested = Signal()

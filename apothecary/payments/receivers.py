@@ -9,6 +9,6 @@ def payment_status_changed(sender, instance, **kwargs):
 
 
 def refund_requested(sender, order, amount, actor=None, **kwargs):
-    """Give the money back through the order's payment (RefundError when it cannot be)."""
-    payment_refund(order=order, amount=amount, actor=actor)
-    return True
+    """Give the money back through the order's payment; the answer is the provider's
+    reference, for the ledger (RefundError when it cannot be done)."""
+    return payment_refund(order=order, amount=amount)

@@ -11,21 +11,11 @@ from phonenumber_field.phonenumber import to_python as phone_to_python
 
 from apothecary.orders.models import Order, OrderStatus
 from apothecary.orders.refunds import RefundError
-from apothecary.orders.services import order_mark_paid, order_transition
+from apothecary.orders.services import order_mark_paid
 
 from .models import OPEN_STATUSES, Payment, WebhookEvent
 
 logger = logging.getLogger(__name__)
-
-# Order statuses in which money has been taken and may be given back.
-REFUNDABLE_ORDER_STATUSES = frozenset(
-    {
-        OrderStatus.PAID,
-        OrderStatus.SHIPPED,
-        OrderStatus.DELIVERED,
-        OrderStatus.PARTIALLY_REFUNDED,
-    }
-)
 
 
 class OrderNotPayable(ValueError):
@@ -126,42 +116,29 @@ def payment_apply_status(*, payment: Payment) -> None:
         )
 
 
-def payment_refund(*, order: Order, amount: Decimal, actor=None) -> Order:
-    """Give `amount` back through the provider, then mark the order partially refunded, or
-    refunded when nothing is left. Refuses amounts ≤ 0 or above what is refundable."""
-    amount = Decimal(amount)
-    if amount <= 0:
-        raise RefundError("A refund must be more than zero.")
-    with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
-        if locked.status not in REFUNDABLE_ORDER_STATUSES:
-            raise RefundError(
-                f"Order {locked.number} is {locked.get_status_display().lower()}: "
-                "there is no payment to refund."
-            )
-        if amount > locked.refundable_amount:
-            raise RefundError(
-                f"At most {locked.refundable_amount} {locked.currency} can be refunded "
-                f"on order {locked.number}."
-            )
-        payment = locked.payments.filter(status=PaymentStatus.CONFIRMED).first()
-        if payment is None:
-            raise RefundError(f"Order {locked.number} has no confirmed payment to refund.")
-        try:
-            payment.refund(amount)
-        except PaymentError as error:
-            raise RefundError(f"The payment provider refused the refund: {error}") from error
-        except ValueError as error:  # the library's own checks (status, captured amount)
-            raise RefundError(f"The payment cannot be refunded: {error}") from error
-        refunded = locked.refunded_amount + amount
-        to = OrderStatus.REFUNDED if refunded == locked.total else OrderStatus.PARTIALLY_REFUNDED
-        return order_transition(
-            order=order,
-            to=to,
-            actor=actor,
-            message=f"Refunded {amount} {locked.currency}",
-            refunded_amount=refunded,
-        )
+def payment_refund(*, order: Order, amount: Decimal) -> str:
+    """Give `amount` of `order` back through its confirmed payment, inside the ledger's
+    transaction (orders.refunds.order_refund asks, and writes the ledger row). Returns the
+    provider's reference for the row ("stripe:re_…"; a webhook telling of the same refund is
+    then recognised), RefundError when the provider cannot or will not."""
+    payment = (
+        Payment.objects.select_for_update()
+        .filter(order=order, status=PaymentStatus.CONFIRMED, captured_amount__gte=amount)
+        .order_by("pk")
+        .first()
+    )
+    if payment is None:
+        raise RefundError(f"Order {order.number} has no confirmed payment to refund.")
+    try:
+        payment.refund(amount)
+    except PaymentError as error:
+        raise RefundError(f"The payment provider refused the refund: {error}") from error
+    except ValueError as error:  # the library's own checks (status, captured amount)
+        raise RefundError(f"The payment cannot be refunded: {error}") from error
+    made = getattr(payment.attrs, "refund", None)  # Stripe keeps its Refund object here
+    if isinstance(made, dict) and made.get("id"):
+        return f"{payment.variant}:{made['id']}"
+    return ""  # the dummy provider names no refund
 
 
 # Stripe Checkout events we act on, and what each means for the payment.

@@ -32,9 +32,10 @@ from apothecary.affiliates.tasks import approve_commissions
 from apothecary.checkout.models import ShippingZone
 from apothecary.core.machines import InvalidTransition
 from apothecary.orders.models import Order, OrderStatus, ReturnPolicySettings
+from apothecary.orders.refunds import order_refund
 from apothecary.orders.services import order_cancel, order_deliver, order_mark_paid, order_ship
 from apothecary.orders.signals import order_paid
-from apothecary.payments.services import payment_refund, payment_start
+from apothecary.payments.services import payment_start
 from tests.affiliates.builders import make_affiliate, make_referral, set_program
 from tests.store import make_cart, make_discount, make_product, make_zone, place_order
 
@@ -237,7 +238,7 @@ def test_the_database_refuses_a_second_commission_but_not_adjustments(order):
 def test_a_full_refund_reverses_a_pending_commission(order):
     pay(order)
 
-    payment_refund(order=order, amount=Decimal("55.00"))
+    order_refund(order=order, amount=Decimal("55.00"))
 
     commission = order.commissions.get()
     assert commission.status == S.REVERSED
@@ -249,7 +250,7 @@ def test_a_full_refund_reverses_an_approved_commission(order):
     pay(order)
     commission_transition(commission=order.commissions.get(), to=S.APPROVED)
 
-    payment_refund(order=order, amount=Decimal("55.00"))
+    order_refund(order=order, amount=Decimal("55.00"))
 
     assert order.commissions.get().status == S.REVERSED
 
@@ -257,11 +258,11 @@ def test_a_full_refund_reverses_an_approved_commission(order):
 def test_partial_refunds_reduce_the_commission_in_proportion_without_double_counting(order):
     pay(order)
 
-    payment_refund(order=order, amount=Decimal("11.00"))
+    order_refund(order=order, amount=Decimal("11.00"))
     commission = order.commissions.get()
     assert (commission.status, commission.amount) == (S.PENDING, Decimal("3.24"))  # 4.05 × 44/55
 
-    payment_refund(order=order, amount=Decimal("11.00"))
+    order_refund(order=order, amount=Decimal("11.00"))
     commission.refresh_from_db()
     assert commission.amount == Decimal("2.43")  # 4.05 × 33/55, not 3.24 × 44/55
     assert commission.original_amount == Decimal("4.05")
@@ -275,7 +276,7 @@ def test_partial_refunds_reduce_the_commission_in_proportion_without_double_coun
         Decimal("2.43"),
     ]
 
-    payment_refund(order=order, amount=Decimal("33.00"))
+    order_refund(order=order, amount=Decimal("33.00"))
     commission.refresh_from_db()
     assert commission.status == S.REVERSED
 
@@ -303,8 +304,8 @@ def test_a_refund_after_payout_makes_negative_adjustments_for_the_next_payout(or
     commission_transition(commission=commission, to=S.APPROVED)
     commission_transition(commission=commission, to=S.PAID)
 
-    payment_refund(order=order, amount=Decimal("11.00"))
-    payment_refund(order=order, amount=Decimal("11.00"))
+    order_refund(order=order, amount=Decimal("11.00"))
+    order_refund(order=order, amount=Decimal("11.00"))
     commission_adjust_for_refund(order=order)  # seen again: no third adjustment
 
     commission.refresh_from_db()
@@ -318,7 +319,7 @@ def test_a_refund_after_payout_makes_negative_adjustments_for_the_next_payout(or
     ]
     assert all(a.approved_at is not None for a in adjustments)
 
-    payment_refund(order=order, amount=Decimal("33.00"))
+    order_refund(order=order, amount=Decimal("33.00"))
 
     amounts = Commission.objects.filter(order=order, kind=CommissionKind.ADJUSTMENT)
     assert sorted(amounts.values_list("amount", flat=True)) == [
@@ -334,7 +335,7 @@ def test_a_payout_can_pay_an_approved_commission_and_an_approved_negative_adjust
     commission = order.commissions.get()
     commission_transition(commission=commission, to=S.APPROVED)
     commission_transition(commission=commission, to=S.PAID)
-    payment_refund(order=order, amount=Decimal("11.00"))
+    order_refund(order=order, amount=Decimal("11.00"))
     adjustment = Commission.objects.get(order=order, kind=CommissionKind.ADJUSTMENT)
 
     paid = commission_transition(commission=adjustment, to=S.PAID, message="Payout 7")
@@ -399,11 +400,11 @@ def test_flagged_refunded_and_rejected_commissions_are_not_approved(
     with freeze_time(START) as frozen:
         flagged = paid_order(flag_reason="Ordered 12 seconds after the click")
         refunded = paid_order()
-        payment_refund(order=refunded, amount=refunded.total)
+        order_refund(order=refunded, amount=refunded.total)
         rejected = paid_order()
         commission_transition(commission=rejected.commissions.get(), to=S.REJECTED)
         partly = paid_order()
-        payment_refund(order=partly, amount=Decimal("8.25"))  # half of $16.50
+        order_refund(order=partly, amount=Decimal("8.25"))  # half of $16.50
         frozen.tick(timedelta(days=45))
 
         assert commissions_approve_due() == 1
@@ -515,7 +516,7 @@ def test_a_refund_while_the_commission_waits_in_a_payout_batch_is_deducted_next_
     batch = payout_batch_create(actor=None)
     batched_amount = batch.payouts.get().amount
 
-    payment_refund(order=order, amount=Decimal("11.00"))
+    order_refund(order=order, amount=Decimal("11.00"))
 
     commission.refresh_from_db()
     assert (commission.status, commission.amount) == (S.APPROVED, batched_amount)

@@ -13,8 +13,9 @@ from apothecary.affiliates import payouts
 from apothecary.affiliates.models import Click, CommissionStatus
 from apothecary.affiliates.services import commission_create, commission_transition
 from apothecary.checkout.models import ShippingZone
+from apothecary.orders.refunds import order_refund
 from apothecary.orders.services import order_cancel
-from apothecary.payments.services import payment_refund, payment_start
+from apothecary.payments.services import payment_start
 from tests.store import make_cart, make_product, make_zone, place_order
 
 from .builders import make_affiliate, make_referral, set_program
@@ -55,9 +56,9 @@ def anna():
     approved = referred()
     commission_transition(commission=approved.commissions.get(), to=CommissionStatus.APPROVED)
     refunded = referred()
-    payment_refund(order=refunded, amount=refunded.total)  # reversed
+    order_refund(order=refunded, amount=refunded.total)  # reversed
     partly = referred(2)  # earns 3.00 on 27.50; 5.50 back leaves 4/5 of it: 2.40
-    payment_refund(order=partly, amount=Decimal("5.50"))
+    order_refund(order=partly, amount=Decimal("5.50"))
     cancelled = referred(paid=False)
     order_cancel(order=cancelled, reason="Changed my mind")  # no commission, not counted
     made_early = referred(paid=False)

@@ -39,6 +39,17 @@ def seen(client, order, action) -> str:
     return match.group(1)
 
 
+def refund(client, order, *, confirm=True, **fields):
+    """Send the refund form as a person would: fill it in, then confirm what it shows."""
+    data = {"refund-seen": seen(client, order, "refund"), "refund-reason": "Asked for"}
+    data.update({f"refund-{name}": value for name, value in fields.items()})
+    first = client.post(url(order, "refund"), data)
+    if not confirm or first.status_code != 200:
+        return first
+    assert "Confirm: refund" in first.content.decode()
+    return client.post(url(order, "refund"), {**data, "refund-confirmed": "on"})
+
+
 def offered(client, order) -> list[str]:
     html = client.get(url(order)).content.decode()
     return re.findall(r'<form method="post" action="/admin/orders/[2-9A-Z]+/([a-z]+)/"', html)
@@ -106,10 +117,7 @@ def test_only_the_actions_the_status_allows_are_offered(admin_client, order, sta
 
 def test_a_delivered_order_refunded_in_part_offers_only_more_refunds(admin_client, order):
     delivered(paid(order, with_payment=True))
-    admin_client.post(
-        url(order, "refund"),
-        {"refund-seen": seen(admin_client, order, "refund"), "refund-amount": "5.00"},
-    )
+    refund(admin_client, order, amount="5.00")
     order.refresh_from_db()
     assert order.status == OrderStatus.PARTIALLY_REFUNDED
 
@@ -118,10 +126,7 @@ def test_a_delivered_order_refunded_in_part_offers_only_more_refunds(admin_clien
 
 def test_a_paid_order_refunded_in_part_can_still_be_shipped_then_delivered(admin_client, order):
     paid(order, with_payment=True)
-    admin_client.post(
-        url(order, "refund"),
-        {"refund-seen": seen(admin_client, order, "refund"), "refund-amount": "5.00"},
-    )
+    refund(admin_client, order, amount="5.00")
     assert offered(admin_client, order) == ["ship", "refund"]
 
     order_ship(order=order, carrier="DHL", tracking_number="JD0001")
@@ -212,7 +217,15 @@ def test_an_action_from_a_stale_page_is_refused(admin_client, admin_user, order)
     order_ship(order=order, carrier="DHL", tracking_number="JD0001", actor=admin_user)
     events = order.events.count()
 
-    response = admin_client.post(url(order, "refund"), {"refund-seen": stale, "refund-amount": "5"})
+    response = admin_client.post(
+        url(order, "refund"),
+        {
+            "refund-seen": stale,
+            "refund-amount": "5",
+            "refund-reason": "Late",
+            "refund-confirmed": "on",
+        },
+    )
 
     assert response.status_code == 409
     assert f"Order {order.number} changed since this page was opened: it is now shipped." in (
@@ -281,21 +294,74 @@ def test_cancel_needs_a_reason(admin_client, order):
     assert Variant.objects.get(pk=order.lines.get().variant_id).stock == 8
 
 
-def test_the_refund_form_offers_the_refundable_amount(admin_client, order):
+def test_the_refund_form_is_not_filled_with_the_total_and_says_what_is_left(admin_client, order):
     paid(order, with_payment=True)
 
     html = admin_client.get(url(order)).content.decode()
 
-    assert 'name="refund-amount" value="25.00"' in html
+    assert 'name="refund-amount"' in html and 'name="refund-amount" value=' not in html
+    assert "At most 25.00 USD is left to refund." in html
+    line = order.lines.get()
+    assert f'name="refund-line_{line.pk}" value="0"' in html
+    assert "2 of 2 left, worth 20.00 USD." in html
+
+
+def test_a_refund_shows_what_it_will_do_and_does_nothing_until_confirmed(admin_client, order):
+    paid(order, with_payment=True)
+    line = order.lines.get()
+
+    response = refund(
+        admin_client, order, confirm=False, **{f"line_{line.pk}": "1", "shipping": "on"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This gives back <strong>15.00 USD</strong>" in html
+    assert "1 × Back Office Patch, 30 patches: 10.00 USD" in html and "Shipping: 5.00 USD" in html
+    assert (
+        'name="refund-confirmed" value="True"' in html
+        or 'name="refund-confirmed" value="on"' in html
+    )
+    order.refresh_from_db()
+    assert (order.status, order.refunded_amount, order.refunds.count()) == (
+        OrderStatus.PAID,
+        Decimal("0.00"),
+        0,
+    )
+
+
+def test_units_refunded_from_the_admin_are_written_in_the_ledger(admin_client, admin_user, order):
+    paid(order, with_payment=True)
+    line = order.lines.get()
+
+    response = refund(admin_client, order, **{f"line_{line.pk}": "1", "restock": "on"})
+
+    assert response.status_code == 302
+    ledger = order.refunds.get()
+    assert (ledger.amount, ledger.reason, ledger.actor, ledger.restocked) == (
+        Decimal("10.00"),
+        "Asked for",
+        admin_user,
+        True,
+    )
+    assert list(ledger.lines.values_list("order_line", "quantity")) == [(line.pk, 1)]
+    line.refresh_from_db()
+    assert (line.refunded_quantity, line.restocked_quantity) == (1, 1)
+
+
+def test_a_refund_of_nothing_is_refused(admin_client, order):
+    paid(order, with_payment=True)
+
+    response = refund(admin_client, order)
+
+    assert response.status_code == 400
+    assert "Choose units, the shipping or an amount to refund." in response.content.decode()
 
 
 def test_a_partial_refund_goes_through_the_provider(admin_client, admin_user, order):
     paid(order, with_payment=True)
 
-    response = admin_client.post(
-        url(order, "refund"),
-        {"refund-seen": seen(admin_client, order, "refund"), "refund-amount": "5.00"},
-    )
+    response = refund(admin_client, order, amount="5.00")
 
     assert response.status_code == 302
     order.refresh_from_db()
@@ -305,7 +371,7 @@ def test_a_partial_refund_goes_through_the_provider(admin_client, admin_user, or
     event = order.events.last()
     assert (event.to_status, event.message, event.actor) == (
         "partially_refunded",
-        "Refunded 5.00 USD",
+        "Refunded 5.00 USD: Asked for",
         admin_user,
     )
 
@@ -313,13 +379,10 @@ def test_a_partial_refund_goes_through_the_provider(admin_client, admin_user, or
 def test_a_refund_above_what_is_left_is_refused(admin_client, order):
     paid(order, with_payment=True)
 
-    response = admin_client.post(
-        url(order, "refund"),
-        {"refund-seen": seen(admin_client, order, "refund"), "refund-amount": "25.01"},
-    )
+    response = refund(admin_client, order, amount="25.01")
 
     assert response.status_code == 400
-    assert "At most 25.00 USD can be refunded." in response.content.decode()
+    assert "At most 25.00 USD can be refunded on order" in response.content.decode()
     assert 'value="25.01"' in response.content.decode()
     order.refresh_from_db()
     assert (order.status, order.refunded_amount) == (OrderStatus.PAID, Decimal("0.00"))
@@ -328,10 +391,7 @@ def test_a_refund_above_what_is_left_is_refused(admin_client, order):
 def test_a_refund_the_provider_cannot_make_is_a_message_not_an_error(admin_client, order):
     paid(order)  # marked paid without a payment: nothing to refund through
 
-    response = admin_client.post(
-        url(order, "refund"),
-        {"refund-seen": seen(admin_client, order, "refund"), "refund-amount": "5.00"},
-    )
+    response = refund(admin_client, order, amount="5.00")
 
     assert response.status_code == 409
     assert f"Order {order.number} has no confirmed payment to refund." in (

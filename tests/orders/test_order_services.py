@@ -262,4 +262,8 @@ def test_a_partly_refunded_order_is_shipped_once_and_delivered_after_shipping(va
     )
     with pytest.raises(InvalidTransition, match="already been shipped"):
         order_ship(order=order, carrier="USPS", tracking_number="2")
-    assert order_deliver(order=order).status == OrderStatus.DELIVERED
+    delivered = order_deliver(order=order)
+    # The partial refund stays in the status; where the parcel is shows beside it.
+    assert delivered.status == OrderStatus.PARTIALLY_REFUNDED
+    assert delivered.delivered_at is not None
+    assert delivered.fulfilment_label == "Delivered"

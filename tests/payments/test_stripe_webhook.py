@@ -7,8 +7,9 @@ from django.core import mail
 from django.urls import reverse
 
 from apothecary.orders.models import OrderEvent, OrderStatus
+from apothecary.orders.refunds import RefundError, order_refund
 from apothecary.payments.models import WebhookEvent
-from apothecary.payments.services import RefundError, payment_refund, payment_start
+from apothecary.payments.services import payment_start
 from tests.payments.stripe_events import post_webhook, stripe_event, stripe_signature
 
 pytestmark = pytest.mark.django_db
@@ -268,7 +269,7 @@ def test_a_refund_of_a_stripe_payment_asks_stripe_once_per_refund(
 
     monkeypatch.setattr(stripe.Refund, "create", create_refund)
 
-    payment_refund(order=order, amount=Decimal("10.00"))
+    order_refund(order=order, amount=Decimal("10.00"))
 
     assert calls == [
         {
@@ -287,6 +288,9 @@ def test_a_refund_of_a_stripe_payment_asks_stripe_once_per_refund(
     )
     assert payment.captured_amount == Decimal("34.90")
     assert payment.attrs.refund == {"id": "re_test_1", "amount": 1000}
+    assert list(order.refunds.values_list("amount", "provider_reference")) == [
+        (Decimal("10.00"), "stripe:re_test_1")
+    ]
 
 
 def test_a_refund_stripe_refuses_changes_nothing(
@@ -301,7 +305,7 @@ def test_a_refund_stripe_refuses_changes_nothing(
     monkeypatch.setattr(stripe.Refund, "create", refuse)
 
     with pytest.raises(RefundError, match="The payment provider refused the refund"):
-        payment_refund(order=order, amount=Decimal("10.00"))
+        order_refund(order=order, amount=Decimal("10.00"))
 
     order.refresh_from_db()
     payment.refresh_from_db()

@@ -49,20 +49,33 @@ class ActionFormsMixin:
     def status_label(self, obj) -> str:
         return obj.get_status_display().lower()
 
+    confirming: dict = {}  # action name → its preview, on a confirmation step
+
     def action_forms(self, bound: dict | None = None):
         """The forms of the actions allowed now, `bound` replacing the one just sent."""
         bound = bound or {}
-        return [
-            {
+        items = []
+        for action in self.actions.values():
+            if not action.is_available(self.object):
+                continue
+            item = {
                 "action": action,
                 "form": bound.get(action.name) or action.form(self.object),
                 "url": reverse(
                     self.action_url_name, args=[self.object_url_arg(self.object), action.name]
                 ),
             }
-            for action in self.actions.values()
-            if action.is_available(self.object)
-        ]
+            if action.name in self.confirming:
+                item.update(
+                    confirming=True,
+                    change_url=reverse(
+                        self.inspect_url_name, args=[self.object_url_arg(self.object)]
+                    ),
+                    note=self.confirming[action.name],
+                    button=f"Confirm: {action.label.lower()}",
+                )
+            items.append(item)
+        return items
 
 
 def status_of(obj) -> str:
@@ -74,6 +87,8 @@ class ActionForm(forms.Form):
     the page was opened; `instance` is the object, for forms whose checks need it."""
 
     seen = forms.CharField(widget=forms.HiddenInput)
+    # Set on the confirmation step of an action with a `preview`: the values shown are sent.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, instance, seen: str, **kwargs):
         self.instance = instance
@@ -103,6 +118,9 @@ class AdminAction:
     state: Callable[[object], str] = status_of
     explains: str = ""  # shown above the form
     destructive: bool = False
+    # preview(obj, cleaned_data) → safe HTML saying exactly what will be done: the form then
+    # comes back once as a confirmation step, its values fixed, before `perform` runs.
+    preview: Callable[[object, dict], str] | None = None
 
     def is_available(self, obj) -> bool:
         if self.to is not None and self.transitions is not None:
@@ -191,6 +209,26 @@ class ActionPostMixin:
             self.get_context_data(bound_forms=bound_forms), status=status
         )
 
+    def confirm(self, action: AdminAction, form: ActionForm):
+        """The confirmation step: the page again with what will be done, and the values sent
+        as hidden fields under a confirm button."""
+        try:
+            summary = action.preview(self.object, form.cleaned_data)
+        except self.get_action_errors() as error:
+            return self.refuse(
+                f"{error} Nothing was changed.",
+                status=getattr(error, "status", 409),
+                bound_forms={action.name: form},
+            )
+        data = self.request.POST.copy()
+        data[form.add_prefix("confirmed")] = "on"
+        self.confirming = {action.name: summary}
+        confirmation = action.form(self.object, data)
+        confirmation.is_valid()
+        return self.render_to_response(
+            self.get_context_data(bound_forms={action.name: confirmation})
+        )
+
     def success_url(self, obj) -> str:
         return reverse(self.inspect_url_name, args=[self.object_url_arg(obj)])
 
@@ -220,6 +258,8 @@ class ActionPostMixin:
                 "still needed.",
                 status=409,
             )
+        if action.preview is not None and not form.cleaned_data["confirmed"]:
+            return self.confirm(action, form)
         try:
             action.perform(obj, form.cleaned_data, request.user)
         except self.get_action_errors() as error:
