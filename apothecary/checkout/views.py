@@ -230,7 +230,15 @@ def place(request):
 @require_GET
 def done(request, token: str):
     """The confirmation page; its address (the order's secret token) is the only key to it."""
-    order = get_object_or_404(Order.objects.prefetch_related("lines"), token=token)
+    order = get_object_or_404(
+        Order.objects.prefetch_related(
+            "lines",
+            "refunds__lines__order_line",
+            "returns__lines__order_line",
+            "returns__refunds",
+        ),
+        token=token,
+    )
     context = {
         "order": order,
         "lines": order.lines.all(),

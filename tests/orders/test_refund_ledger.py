@@ -223,3 +223,43 @@ def variant_stock():
         return stock
 
     return reader
+
+
+def test_the_customer_order_page_shows_the_refunds_and_the_returns(client):
+    # Bug: the customer's order page showed no refunds and no return status.
+    order = paid_order((D("19.95"), 2))
+    line = order.lines.get()
+    delivered(order)
+    returned(order, {line.pk: 1})
+    order_refund(order=order, amount=D("2.00"), reason="Staff-only note")
+    waiting = return_request_create(order=order, quantities={line.pk: 1}, reason="Second one")
+
+    page = client.get(order.get_absolute_url()).content.decode()
+
+    assert "Status: Partially refunded." in page and "Parcel: Delivered." in page
+    assert "1 × Test Patch, 30 patches</td><td>$19.95" in page
+    assert "An amount of the order</td><td>$2.00" in page
+    assert "Refunded in all</th><td>$21.95" in page
+    assert "Staff-only note" not in page  # the reason is the shop's, not the customer's
+    assert "<strong>Refunded</strong>: $19.95 refunded." in page
+    assert waiting.get_status_display() == "Requested"
+    assert "<strong>Requested</strong>." in page
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_order_page_runs_a_bounded_number_of_queries(
+    client, django_assert_max_num_queries, size
+):
+    """As many queries for one line, return and refund as for three of each."""
+    order = paid_order(*[(D("19.95"), 3)] * size)
+    lines = list(order.lines.order_by("pk"))
+    delivered(order)
+    for line in lines:
+        returned(order, {line.pk: 1})
+    order_refund(order=order, quantities={line.pk: 1 for line in lines}, reason="More")
+    client.get(order.get_absolute_url())
+
+    with django_assert_max_num_queries(14):
+        response = client.get(order.get_absolute_url())
+
+    assert response.status_code == 200
