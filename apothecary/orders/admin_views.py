@@ -280,7 +280,9 @@ class OrderDetailView(ActionDetailView):
     packing_slip_url_name = None
 
     def get_queryset(self):
-        return Order.objects.select_related("user").prefetch_related("lines")
+        return Order.objects.select_related("user").prefetch_related(
+            "lines", "refunds__lines__order_line", "refunds__actor"
+        )
 
     def describe(self, obj) -> str:
         return f"Order {obj.number}"

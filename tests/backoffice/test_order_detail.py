@@ -452,3 +452,17 @@ def test_the_detail_runs_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert all(v.sku in response.content.decode() for v in variants)
+
+
+def test_the_order_page_lists_the_ledger(admin_client, admin_user, order):
+    paid(order, with_payment=True)
+    line = order.lines.get()
+    refund(admin_client, order, **{f"line_{line.pk}": "1"}, reason="Broken patch")
+    refund(admin_client, order, amount="1.50", reason="Late parcel")
+
+    html = admin_client.get(url(order)).content.decode()
+
+    assert f"1 × {line.sku} (10.00)" in html and "Broken patch" in html
+    assert "an amount" in html and "1.50 USD" in html and "Late parcel" in html
+    assert html.count(admin_user.email) >= 2
+    assert "<dt>Parcel</dt>\n        <dd>Not shipped</dd>" in html
