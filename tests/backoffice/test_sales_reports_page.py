@@ -119,6 +119,32 @@ def test_the_chart_has_a_bar_per_period_with_its_figures_and_no_script(admin_cli
     assert b"<script" not in response.content.split(b"<svg")[1].split(b"</svg>")[0]
 
 
+def test_a_preset_link_shows_its_dates_in_the_form_and_is_marked_current(admin_client):
+    today = timezone.localdate()
+
+    doc = page(admin_client.get(f"{URL}?preset=last_7&group=week"))
+
+    assert doc.xpath("string(//input[@name='date_from']/@value)") == (
+        f"{today - datetime.timedelta(days=6):%Y-%m-%d}"
+    )
+    assert doc.xpath("string(//input[@name='date_to']/@value)") == f"{today:%Y-%m-%d}"
+    (current,) = doc.xpath("//nav[@aria-label='Periods']//a[@aria-current='true']")
+    assert current.text_content() == "Last 7 days"
+    links = doc.xpath("//nav[@aria-label='Periods']//a/@href")
+    assert f"{URL}?preset=last_month&group=week" in links
+    # The form does not send the preset back: a changed date is what it says.
+    assert not doc.xpath("//form//*[@name='preset']")
+
+
+def test_the_page_without_parameters_shows_the_last_30_days_by_day(admin_client):
+    doc = page(admin_client.get(URL))
+
+    (current,) = doc.xpath("//nav[@aria-label='Periods']//a[@aria-current='true']")
+    assert current.text_content() == "Last 30 days"
+    assert len(table_rows(doc, "periods")) == 30 + 1
+    assert table_rows(doc, "periods")[0][0] == "Day"
+
+
 @pytest.mark.parametrize("key", TABLES)
 def test_the_csv_download_is_the_table(admin_client, new_york, key):
     scenario()

@@ -10,8 +10,8 @@ from apothecary.core.money import ZERO
 
 from .figures import PeriodRow
 
-WIDTH, HEIGHT = 800, 220
-TOP, BOTTOM = 16, 24  # room for the peak's label and the axis labels
+WIDTH, HEIGHT = 800, 200
+TOP, BOTTOM = 4, 1  # the highest bar's head room, and the axis line
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ class ReportColumn:
     name: str  # an attribute of the row (dotted paths allowed, as in list_export)
     heading: str
     numeric: bool = False
+    secondary: bool = False  # left out on narrow screens (the row's heading says it too)
 
 
 @dataclass
@@ -38,16 +39,16 @@ class ReportTable:
     def export_headings(self) -> dict[str, str]:
         return {column.name: column.heading for column in self.columns}
 
-    def cells(self, row) -> list[tuple[Any, bool]]:
-        """The row as the page shows it: (text or number, is numeric) per column."""
-        return [(_shown(_value(row, column.name)), column.numeric) for column in self.columns]
+    def cells(self, row) -> list[tuple[Any, ReportColumn]]:
+        """The row as the page shows it: (text or number, its column) per column."""
+        return [(_shown(_value(row, column.name)), column) for column in self.columns]
 
     @property
-    def body(self) -> list[list[tuple[Any, bool]]]:
+    def body(self) -> list[list[tuple[Any, ReportColumn]]]:
         return [self.cells(row) for row in self.rows]
 
     @property
-    def foot(self) -> list[tuple[Any, bool]] | None:
+    def foot(self) -> list[tuple[Any, ReportColumn]] | None:
         return self.cells(self.footer) if self.footer is not None else None
 
 
@@ -83,8 +84,8 @@ def period_table(report_range: ReportRange) -> ReportTable:
         title=f"By {report_range.group}",
         columns=[
             ReportColumn("label", GROUP_HEADINGS[report_range.group]),
-            ReportColumn("first", "From"),
-            ReportColumn("last", "To"),
+            ReportColumn("first", "From", secondary=True),
+            ReportColumn("last", "To", secondary=True),
             _count("orders", "Orders"),
             _money("revenue", "Revenue"),
             _money("average", "Average order"),
@@ -102,7 +103,7 @@ def pack_table(report_range: ReportRange) -> ReportTable:
         title="By pack",
         columns=[
             ReportColumn("sku", "SKU"),
-            ReportColumn("product", "Product"),
+            ReportColumn("product", "Product", secondary=True),
             ReportColumn("pack", "Pack"),
             _count("orders", "Orders"),
             _count("units", "Units"),
@@ -136,7 +137,7 @@ def country_table(report_range: ReportRange) -> ReportTable:
         title="By country",
         columns=[
             ReportColumn("name", "Country"),
-            ReportColumn("code", "Code"),
+            ReportColumn("code", "Code", secondary=True),
             _count("orders", "Orders"),
             _money("revenue", "Revenue"),
             _money("refunds", "Refunds"),

@@ -7,6 +7,7 @@ is summed. Seen by staff who may see orders (the orders' "view" or "change" perm
 
 import logging
 
+from django.http import QueryDict
 from django.utils.functional import cached_property
 
 from apothecary.core.admin.reports import BaseReportView
@@ -15,7 +16,7 @@ from apothecary.orders.models import Order
 
 from .chart import sales_chart
 from .figures import counted_rule
-from .ranges import PRESETS, ReportRangeForm
+from .ranges import DEFAULT_GROUP, GROUPS, PRESETS, ReportRangeForm, preset_dates
 from .tables import BUILDERS, TABLE_KEYS, ReportTable, report_tables
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,39 @@ class SalesReportView(BaseReportView):
         self.export_filename = f"sales-{table.key}-{self.form.range.slug()}"
         return self.as_spreadsheet(table.rows, export_format)
 
+    @cached_property
+    def shown_form(self) -> ReportRangeForm:
+        """The form as the page shows it: as typed when it is wrong; otherwise with the dates
+        of the range shown, a preset's too, so that changing a date starts from them."""
+        if self.problem:
+            return self.form
+        report_range = self.form.range
+        return ReportRangeForm(
+            {
+                "date_from": report_range.first.isoformat(),
+                "date_to": report_range.last.isoformat(),
+                "group": report_range.group,
+            },
+            today=self.form.today,
+        )
+
+    def preset_links(self) -> list[dict]:
+        group = self.request.GET.get("group")
+        group = group if group in GROUPS else DEFAULT_GROUP
+        current = None if self.problem else (self.form.range.first, self.form.range.last)
+        links = []
+        for key, label in PRESETS.items():
+            params = QueryDict(mutable=True)
+            params.update({"preset": key, "group": group})
+            links.append(
+                {
+                    "label": label,
+                    "url": f"{self.request.path}?{params.urlencode()}",
+                    "current": current == preset_dates(key, self.form.today),
+                }
+            )
+        return links
+
     def download_url(self, table: ReportTable, export_format: str) -> str:
         params = self.request.GET.copy()
         params["export"] = export_format
@@ -80,7 +114,8 @@ class SalesReportView(BaseReportView):
         context.update(
             form=self.form,
             problem=self.problem,
-            presets=PRESETS,
+            shown_form=self.shown_form,
+            presets=self.preset_links(),
             currency=store_currency(),
             rule=counted_rule(),
         )
