@@ -260,6 +260,8 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 # Store
 STORE_CURRENCY = os.environ.get("STORE_CURRENCY", "USD")
+# How amounts and country names are written for people (Babel/CLDR locale): en_US, de_DE, …
+STORE_LOCALE = os.environ.get("STORE_LOCALE", "en_US")
 CART_MAX_QUANTITY_PER_LINE = int(os.environ.get("CART_MAX_QUANTITY_PER_LINE", "10"))
 ORDER_PAYMENT_WINDOW_MINUTES = int(os.environ.get("ORDER_PAYMENT_WINDOW_MINUTES", "60"))
 STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "")

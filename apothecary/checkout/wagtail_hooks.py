@@ -9,7 +9,7 @@ from wagtail.admin.views.generic import IndexView
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
 from apothecary.core.admin.viewsets import BaseModelViewSet
-from apothecary.core.money import store_currency
+from apothecary.core.money import format_money
 
 from .models import DiscountCode, ShippingZone
 
@@ -43,7 +43,7 @@ class ShippingZoneViewSet(BaseModelViewSet):
 def discount_value_display(code: DiscountCode) -> str:
     if code.kind == DiscountCode.PERCENT:
         return f"{code.value.normalize():f}%"
-    return f"{code.value} {store_currency()}"
+    return format_money(code.value)
 
 
 def discount_uses_display(code: DiscountCode) -> str:

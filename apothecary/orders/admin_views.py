@@ -25,6 +25,7 @@ from apothecary.core.admin.actions import (
 from apothecary.core.geography import country_name
 from apothecary.core.machines import InvalidTransition
 from apothecary.core.models import BrandSettings
+from apothecary.core.money import format_money
 
 from . import services
 from .models import ALLOWED_TRANSITIONS, Order, OrderStatus
@@ -71,7 +72,8 @@ class RefundForm(ActionForm):
         kwargs.setdefault("initial", {}).setdefault("amount", instance.refundable_amount)
         super().__init__(*args, instance=instance, **kwargs)
         self.fields["amount"].help_text = (
-            f"At most {instance.refundable_amount} {instance.currency}, through the payment "
+            f"At most {format_money(instance.refundable_amount, instance.currency)}, through the "
+            "payment "
             "provider."
         )
 
@@ -80,7 +82,7 @@ class RefundForm(ActionForm):
         order = self.instance
         if amount > order.refundable_amount:
             raise forms.ValidationError(
-                f"At most {order.refundable_amount} {order.currency} can be refunded."
+                f"At most {format_money(order.refundable_amount, order.currency)} can be refunded."
             )
         return amount
 

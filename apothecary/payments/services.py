@@ -9,6 +9,7 @@ from django.db import transaction
 from payments import PaymentError, PaymentStatus, RedirectNeeded
 from phonenumber_field.phonenumber import to_python as phone_to_python
 
+from apothecary.core.money import format_money
 from apothecary.orders.models import Order, OrderStatus
 from apothecary.orders.refunds import RefundError
 from apothecary.orders.services import order_mark_paid, order_transition
@@ -141,8 +142,8 @@ def payment_refund(*, order: Order, amount: Decimal, actor=None) -> Order:
             )
         if amount > locked.refundable_amount:
             raise RefundError(
-                f"At most {locked.refundable_amount} {locked.currency} can be refunded "
-                f"on order {locked.number}."
+                f"At most {format_money(locked.refundable_amount, locked.currency)} can be "
+                f"refunded on order {locked.number}."
             )
         payment = locked.payments.filter(status=PaymentStatus.CONFIRMED).first()
         if payment is None:
@@ -159,7 +160,7 @@ def payment_refund(*, order: Order, amount: Decimal, actor=None) -> Order:
             order=order,
             to=to,
             actor=actor,
-            message=f"Refunded {amount} {locked.currency}",
+            message=f"Refunded {format_money(amount, locked.currency)}",
             refunded_amount=refunded,
         )
 
