@@ -55,7 +55,7 @@ def test_the_detail_shows_lines_totals_address_and_history(admin_client, admin_u
     line = order.lines.get()
     assert line.sku in html
     assert "Back Office Patch" in html
-    assert "25.00 USD" in html  # 2 × 10.00 + 5.00 shipping
+    assert "$25.00" in html  # 2 × 10.00 + 5.00 shipping
     assert "1 Main St" in html
     assert "United States" in html
     assert "JD0001" in html
@@ -305,7 +305,7 @@ def test_a_partial_refund_goes_through_the_provider(admin_client, admin_user, or
     event = order.events.last()
     assert (event.to_status, event.message, event.actor) == (
         "partially_refunded",
-        "Refunded 5.00 USD",
+        "Refunded $5.00",
         admin_user,
     )
 
@@ -319,7 +319,7 @@ def test_a_refund_above_what_is_left_is_refused(admin_client, order):
     )
 
     assert response.status_code == 400
-    assert "At most 25.00 USD can be refunded." in response.content.decode()
+    assert "At most $25.00 can be refunded." in response.content.decode()
     assert 'value="25.01"' in response.content.decode()
     order.refresh_from_db()
     assert (order.status, order.refunded_amount) == (OrderStatus.PAID, Decimal("0.00"))

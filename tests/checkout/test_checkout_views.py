@@ -252,7 +252,7 @@ def test_a_discount_used_up_before_placing_shows_the_details_with_the_exact_erro
         ({"discount_code": "NOPE"}, "The code “NOPE” is not valid."),
         ({"discount_code": "OLD"}, "The code “OLD” has expired."),
         ({"discount_code": "GONE"}, "The code “GONE” has been used up."),
-        ({"discount_code": "BIG"}, "The code “BIG” needs an order of at least 100.00."),
+        ({"discount_code": "BIG"}, "The code “BIG” needs an order of at least $100.00."),
     ],
 )
 def test_a_discount_code_that_cannot_be_used_says_exactly_why(
