@@ -103,7 +103,7 @@ def test_the_admin_page_and_the_dashboard_show_the_same_figures(anna, django_use
     assert on_dashboard == {
         "clicks": "40",
         "orders": "5",  # every order that was paid, the refunded ones included
-        "pending": "3.90",  # 1.50 + 2.40
-        "approved": "1.50",
-        "paid": "1.50",
+        "pending": "$3.90",  # 1.50 + 2.40
+        "approved": "$1.50",
+        "paid": "$1.50",
     }

@@ -218,7 +218,7 @@ def test_the_detail_shows_the_order_lines_amount_reason_and_status(admin_client,
     assert "grace@example.com" in html
     assert "Back Office Patch" in html
     assert f"<code>{line.sku}</code>" in html
-    assert re.search(r'<td class="num">2</td>\s*<td class="num">20.00</td>', html)
+    assert re.search(r'<td class="num">2</td>\s*<td class="num">\$20\.00</td>', html)
     assert "$20.00" in html
     assert "Skin reaction.<br>Second line." in html
     assert "Requested" in html
