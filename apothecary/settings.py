@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import babel
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
@@ -260,6 +261,14 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 # Store
 STORE_CURRENCY = os.environ.get("STORE_CURRENCY", "USD")
+# How amounts and country names are written for people (Babel/CLDR locale): en_US, de_DE, …
+STORE_LOCALE = os.environ.get("STORE_LOCALE", "en_US")
+try:
+    babel.Locale.parse(STORE_LOCALE)
+except (ValueError, babel.UnknownLocaleError) as error:
+    raise ImproperlyConfigured(
+        f"STORE_LOCALE={STORE_LOCALE!r} is not a locale Babel knows: use e.g. en_US or de_DE."
+    ) from error
 CART_MAX_QUANTITY_PER_LINE = int(os.environ.get("CART_MAX_QUANTITY_PER_LINE", "10"))
 ORDER_PAYMENT_WINDOW_MINUTES = int(os.environ.get("ORDER_PAYMENT_WINDOW_MINUTES", "60"))
 STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "")

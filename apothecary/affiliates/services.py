@@ -33,7 +33,7 @@ from wagtail.models import Site
 from apothecary.core import ratelimit
 from apothecary.core.http import Visitor
 from apothecary.core.machines import InvalidTransition, transition
-from apothecary.core.money import ZERO, quantize
+from apothecary.core.money import ZERO, format_money, quantize
 from apothecary.orders.models import Order, OrderStatus, ReturnPolicySettings
 
 from .models import (
@@ -407,7 +407,10 @@ def commission_adjust_for_refund(*, order: Order) -> None:
         )
         for commission in commissions:
             due = _due_after_refunds(original=commission.original_amount, order=order)
-            refunded = f"{order.refunded_amount} of {order.total} {order.currency}"
+            refunded = (
+                f"{format_money(order.refunded_amount, order.currency)} of "
+                f"{format_money(order.total, order.currency)}"
+            )
             batched = commission.payout_id is not None
             if batched or commission.status == CommissionStatus.PAID:
                 _adjust_paid(commission=commission, order=order, due=due, refunded=refunded)

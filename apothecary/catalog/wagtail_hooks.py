@@ -11,6 +11,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from apothecary.core.admin.viewsets import BaseModelViewSet
+from apothecary.core.money import format_money
 
 from .models import Variant
 
@@ -67,7 +68,7 @@ class VariantViewSet(BaseModelViewSet):
         "product",
         "sku",
         "name",
-        "price",
+        Column("price", label="Price", accessor=lambda v: format_money(v.price), sort_key="price"),
         Column("stock", label="Stock", accessor=stock_display, sort_key="stock"),
         BooleanColumn("active", label="Active", sort_key="active"),
     ]

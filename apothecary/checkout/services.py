@@ -13,6 +13,7 @@ from apothecary.cart.models import Cart
 from apothecary.catalog.pricing import PricedLine, purchase_info
 from apothecary.catalog.services import stock_take
 from apothecary.core.http import Visitor
+from apothecary.core.money import format_money
 from apothecary.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from apothecary.orders.services import queue_order_email
 
@@ -61,7 +62,7 @@ def discount_find(*, code: str, subtotal: Decimal, email: str, now=None) -> Disc
         raise DiscountError(f"The code “{text}” has been used up.")
     if subtotal < discount.min_subtotal:
         raise DiscountError(
-            f"The code “{text}” needs an order of at least {discount.min_subtotal}."
+            f"The code “{text}” needs an order of at least {format_money(discount.min_subtotal)}."
         )
     if discount.per_email_limit is not None and email:
         used = DiscountRedemption.objects.filter(code=discount, email__iexact=email).count()

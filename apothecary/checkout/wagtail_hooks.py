@@ -9,7 +9,8 @@ from wagtail.admin.views.generic import IndexView
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
 from apothecary.core.admin.viewsets import BaseModelViewSet
-from apothecary.core.money import store_currency
+from apothecary.core.geography import country_name
+from apothecary.core.money import format_money
 
 from .models import DiscountCode, ShippingZone
 
@@ -17,6 +18,10 @@ from .models import DiscountCode, ShippingZone
 class ShippingZoneIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().annotate(rate_count=Count("rates"))
+
+
+def countries_display(zone: ShippingZone) -> str:
+    return ", ".join(country_name(code) for code in zone.country_codes())
 
 
 class ShippingZoneViewSet(BaseModelViewSet):
@@ -31,7 +36,7 @@ class ShippingZoneViewSet(BaseModelViewSet):
     index_view_class = ShippingZoneIndexView
     list_display = [
         "name",
-        "countries",
+        Column("countries", label="Countries", accessor=countries_display),
         Column("tax_rate", label="Tax (%)", sort_key="tax_rate"),
         Column("rate_count", label="Rates"),
         BooleanColumn("active", label="Active", sort_key="active"),
@@ -43,7 +48,7 @@ class ShippingZoneViewSet(BaseModelViewSet):
 def discount_value_display(code: DiscountCode) -> str:
     if code.kind == DiscountCode.PERCENT:
         return f"{code.value.normalize():f}%"
-    return f"{code.value} {store_currency()}"
+    return format_money(code.value)
 
 
 def discount_uses_display(code: DiscountCode) -> str:

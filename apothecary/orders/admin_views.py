@@ -26,6 +26,7 @@ from apothecary.core.admin.actions import (
 from apothecary.core.geography import country_name
 from apothecary.core.machines import InvalidTransition
 from apothecary.core.models import BrandSettings
+from apothecary.core.money import format_money
 
 from . import services
 from .allocation import order_shares
@@ -100,15 +101,17 @@ class RefundForm(ActionForm):
                 initial=0,
                 required=False,
                 label=f"Units of {line.product_title}, {line.variant_name}",
-                help_text=f"{left} of {line.quantity} left, worth {worth} {instance.currency}.",
+                help_text=(
+                    f"{left} of {line.quantity} left, "
+                    f"worth {format_money(worth, instance.currency)}."
+                ),
             )
             self.line_fields[name] = line.pk
         self.order_fields(
             [*self.line_fields, "shipping", "amount", "restock", "reason", "seen", "confirmed"]
         )
-        self.fields[
-            "amount"
-        ].help_text = f"At most {instance.refundable_amount} {instance.currency} is left to refund."
+        left = format_money(instance.refundable_amount, instance.currency)
+        self.fields["amount"].help_text = f"At most {left} is left to refund."
 
     def clean_reason(self):
         return self.cleaned_data["reason"].strip()
@@ -147,16 +150,13 @@ def refund_preview(order: Order, data: dict) -> str:
         rows.append(("Shipping", plan.shipping))
     if plan.extra:
         rows.append(("Goodwill amount", plan.extra))
-    items = format_html_join(
-        "", "<li>{}: {} {}</li>", ((label, amount, order.currency) for label, amount in rows)
-    )
+    money = lambda amount: format_money(amount, order.currency)  # noqa: E731
+    items = format_html_join("", "<li>{}: {}</li>", ((label, money(a)) for label, a in rows))
     return format_html(
-        "This gives back <strong>{} {}</strong> through the payment provider "
-        "(tax in it: {} {}), for “{}”:<ul>{}</ul>{}",
-        plan.amount,
-        order.currency,
-        plan.tax,
-        order.currency,
+        "This gives back <strong>{}</strong> through the payment provider (tax in it: {}), "
+        "for “{}”:<ul>{}</ul>{}",
+        money(plan.amount),
+        money(plan.tax),
         data["reason"],
         items,
         "The units go back on sale." if plan.restock and plan.lines else "",

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import models, transaction
 
 from apothecary.catalog.services import stock_release
-from apothecary.core.money import ZERO, quantize
+from apothecary.core.money import ZERO, format_money, quantize
 
 from . import signals
 from .allocation import order_shares, split
@@ -104,7 +104,7 @@ def refund_plan(
     left = order.refundable_amount
     if extra and plan.amount > left:
         raise RefundError(
-            f"At most {left} {order.currency} can be refunded on order {order.number}."
+            f"At most {format_money(left, order.currency)} can be refunded on order {order.number}."
         )
     if plan.amount > left:  # earlier goodwill amounts: the lines get what is left, pro rata
         parts = split(left, [p.amount for p in planned] + [shipping_amount])
@@ -235,7 +235,7 @@ def _write(
         to=OrderStatus.REFUNDED if refunded >= locked.total else OrderStatus.PARTIALLY_REFUNDED,
         actor=actor,
         actor_label=actor_label,
-        message=f"Refunded {plan.amount} {locked.currency}: {reason}",
+        message=f"Refunded {format_money(plan.amount, locked.currency)}: {reason}",
         refunded_amount=refunded,
     )
     transaction.on_commit(

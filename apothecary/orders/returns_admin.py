@@ -29,6 +29,7 @@ from apothecary.core.admin.actions import (
 )
 from apothecary.core.admin.viewsets import ActionOnlyViewSetMixin, BaseModelViewSet
 from apothecary.core.machines import InvalidTransition
+from apothecary.core.money import format_money
 
 from .models import RETURN_TRANSITIONS, Order, ReturnRequest, ReturnStatus
 from .refunds import RefundError
@@ -56,7 +57,7 @@ def items_display(return_request: ReturnRequest) -> str:
 
 
 def amount_display(return_request: ReturnRequest) -> str:
-    return f"{return_request.amount:.2f} {return_request.order.currency}"
+    return format_money(return_request.amount, return_request.order.currency)
 
 
 def asked_display(return_request: ReturnRequest) -> str:
@@ -218,7 +219,7 @@ class ReturnDetailView(ActionDetailView):
         """The refund's form says how much goes back, on the page and on its button."""
         items = super().action_forms(bound)
         return_request = self.object
-        money = f"{return_request.amount:.2f} {return_request.order.currency}"
+        money = format_money(return_request.amount, return_request.order.currency)
         for item in items:
             if item["action"].name == "refund":
                 item["note"] = format_html(
@@ -240,7 +241,7 @@ class ReturnDetailView(ActionDetailView):
             return_request=return_request,
             order=return_request.order,
             lines=lines,
-            amount=f"{return_request.amount:.2f}",
+            amount=return_request.amount,
             order_url=reverse("store_orders:inspect", args=[return_request.order.number]),
         )
         return context

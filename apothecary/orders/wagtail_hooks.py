@@ -27,7 +27,13 @@ from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
 from apothecary.core.admin.exports import SafeSpreadsheetExportMixin
 from apothecary.core.admin.viewsets import ActionOnlyViewSetMixin, BaseModelViewSet
 from apothecary.core.geography import country_name
-from apothecary.core.money import ZERO, money_field_kwargs, quantize, store_currency
+from apothecary.core.money import (
+    ZERO,
+    format_money,
+    money_field_kwargs,
+    quantize,
+    store_currency,
+)
 
 from .admin_views import OrderActionView, OrderDetailView, OrderPackingSlipView
 from .models import NUMBER_ALPHABET, Order, OrderStatus
@@ -66,7 +72,7 @@ def placed_display(order: Order) -> str:
 
 
 def total_display(order: Order) -> str:
-    return f"{order.total} {order.currency}"
+    return format_money(order.total, order.currency)
 
 
 class OrderIndexView(SafeSpreadsheetExportMixin, IndexView):

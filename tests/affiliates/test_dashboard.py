@@ -191,9 +191,9 @@ def test_an_approved_affiliate_sees_their_own_figures_and_nobody_elses(client, t
     assert '<span class="stat-value" data-total="clicks">10</span>' in html
     assert '<span class="stat-value" data-total="orders">2</span>' in html
     assert '<span class="stat-value" data-total="conversion">20.0%</span>' in html
-    assert '<span class="stat-value" data-total="pending">6.00 USD</span>' in html
-    assert '<span class="stat-value" data-total="approved">12.00 USD</span>' in html
-    assert '<span class="stat-value" data-total="paid">0.00 USD</span>' in html
+    assert '<span class="stat-value" data-total="pending">$6.00</span>' in html
+    assert '<span class="stat-value" data-total="approved">$12.00</span>' in html
+    assert '<span class="stat-value" data-total="paid">$0.00</span>' in html
     assert "No payouts yet." in html
     assert "http://testserver/?ref=anna" in html
     # Ben's code, clicks, commission and payout are nowhere on Anna's page.

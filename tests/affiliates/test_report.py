@@ -126,14 +126,14 @@ def test_the_report_lists_the_chosen_ranking_with_every_figure(admin, ranked):
 
     assert subtitle(by_revenue) == "Top affiliates: By revenue: last 30 days"
     assert table(by_revenue) == [
-        ["1", "Big Blog (big)", "100", "2", "200.00 USD", "2.0%"],
-        ["2", "=Small Shop (small)", "20", "1", "150.00 USD", "5.0%"],
-        ["3", "Lucky One (lucky)", "1", "1", "20.00 USD", "100.0%"],
+        ["1", "Big Blog (big)", "100", "2", "$200.00", "2.0%"],
+        ["2", "=Small Shop (small)", "20", "1", "$150.00", "5.0%"],
+        ["3", "Lucky One (lucky)", "1", "1", "$20.00", "100.0%"],
     ]
     assert subtitle(by_conversion) == "Top affiliates: By conversion: last 90 days"
     assert table(by_conversion) == [
-        ["1", "=Small Shop (small)", "20", "1", "150.00 USD", "5.0%"],
-        ["2", "Big Blog (big)", "100", "2", "200.00 USD", "2.0%"],
+        ["1", "=Small Shop (small)", "20", "1", "$150.00", "5.0%"],
+        ["2", "Big Blog (big)", "100", "2", "$200.00", "2.0%"],
     ]
     tree = lxml_html.fromstring(by_conversion.content)
     assert tree.xpath("//table//a/@href")[0] == f"/admin/affiliates/{ranked['small'].pk}/"

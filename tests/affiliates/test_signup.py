@@ -119,7 +119,7 @@ def test_the_demo_page_is_the_program_page_with_the_settings_figures_terms_and_d
     assert "<h1>Affiliate Program</h1>" in html
     assert '<span class="fact-figure" data-fact="rate">12.50%</span>' in html
     assert '<span class="fact-figure" data-fact="cookie-days">45 days</span>' in html
-    assert '<span class="fact-figure" data-fact="threshold">75.00 USD</span>' in html
+    assert '<span class="fact-figure" data-fact="threshold">$75.00</span>' in html
     assert "Every quarter, in its first week." in html
     assert "I get paid a commission when you buy through this link." in html
     assert "Term one: be honest with your readers." in html

@@ -66,7 +66,7 @@ def test_the_detail_shows_lines_totals_address_and_history(admin_client, admin_u
     line = order.lines.get()
     assert line.sku in html
     assert "Back Office Patch" in html
-    assert "25.00 USD" in html  # 2 × 10.00 + 5.00 shipping
+    assert "$25.00" in html  # 2 × 10.00 + 5.00 shipping
     assert "1 Main St" in html
     assert "United States" in html
     assert "JD0001" in html
@@ -300,10 +300,10 @@ def test_the_refund_form_is_not_filled_with_the_total_and_says_what_is_left(admi
     html = admin_client.get(url(order)).content.decode()
 
     assert 'name="refund-amount"' in html and 'name="refund-amount" value=' not in html
-    assert "At most 25.00 USD is left to refund." in html
+    assert "At most $25.00 is left to refund." in html
     line = order.lines.get()
     assert f'name="refund-line_{line.pk}" value="0"' in html
-    assert "2 of 2 left, worth 20.00 USD." in html
+    assert "2 of 2 left, worth $20.00." in html
 
 
 def test_a_refund_shows_what_it_will_do_and_does_nothing_until_confirmed(admin_client, order):
@@ -316,8 +316,8 @@ def test_a_refund_shows_what_it_will_do_and_does_nothing_until_confirmed(admin_c
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "This gives back <strong>15.00 USD</strong>" in html
-    assert "1 × Back Office Patch, 30 patches: 10.00 USD" in html and "Shipping: 5.00 USD" in html
+    assert "This gives back <strong>$15.00</strong>" in html
+    assert "1 × Back Office Patch, 30 patches: $10.00" in html and "Shipping: $5.00" in html
     assert (
         'name="refund-confirmed" value="True"' in html
         or 'name="refund-confirmed" value="on"' in html
@@ -371,7 +371,7 @@ def test_a_partial_refund_goes_through_the_provider(admin_client, admin_user, or
     event = order.events.last()
     assert (event.to_status, event.message, event.actor) == (
         "partially_refunded",
-        "Refunded 5.00 USD: Asked for",
+        "Refunded $5.00: Asked for",
         admin_user,
     )
 
@@ -382,7 +382,7 @@ def test_a_refund_above_what_is_left_is_refused(admin_client, order):
     response = refund(admin_client, order, amount="25.01")
 
     assert response.status_code == 400
-    assert "At most 25.00 USD can be refunded on order" in response.content.decode()
+    assert "At most $25.00 can be refunded on order" in response.content.decode()
     assert 'value="25.01"' in response.content.decode()
     order.refresh_from_db()
     assert (order.status, order.refunded_amount) == (OrderStatus.PAID, Decimal("0.00"))
@@ -462,7 +462,7 @@ def test_the_order_page_lists_the_ledger(admin_client, admin_user, order):
 
     html = admin_client.get(url(order)).content.decode()
 
-    assert f"1 × {line.sku} (10.00)" in html and "Broken patch" in html
-    assert "an amount" in html and "1.50 USD" in html and "Late parcel" in html
+    assert f"1 × {line.sku} ($10.00)" in html and "Broken patch" in html
+    assert "an amount" in html and "$1.50" in html and "Late parcel" in html
     assert html.count(admin_user.email) >= 2
     assert "<dt>Parcel</dt>\n        <dd>Not shipped</dd>" in html

@@ -56,7 +56,7 @@ def test_the_list_shows_every_order_with_its_columns(admin_client, orders):
     assert listed(response) == numbers(orders, "pending", "paid", "shipped", "delivered")
     assert "Grace Hopper (grace@example.com)" in html
     assert "United Kingdom" in html
-    assert "15.00 USD" in html
+    assert "$15.00" in html
     assert "Pending payment" in html
     assert f'href="/admin/orders/{orders["paid"].number}/packing-slip/"' in html
 

@@ -137,7 +137,7 @@ def test_the_list_shows_each_return_with_its_columns_newest_first(admin_client, 
     assert "Approved" in html
     assert "Refunded" in html
     assert f"1 × {sku}" in html
-    assert "10.00 USD" in html
+    assert "$10.00" in html
     assert "Add return" not in html
 
 
@@ -219,8 +219,8 @@ def test_the_detail_shows_the_order_lines_amount_reason_and_status(admin_client,
     assert "grace@example.com" in html
     assert "Back Office Patch" in html
     assert f"<code>{line.sku}</code>" in html
-    assert re.search(r'<td class="num">2</td>\s*<td class="num">20.00</td>', html)
-    assert "20.00 USD" in html
+    assert re.search(r'<td class="num">2</td>\s*<td class="num">\$20\.00</td>', html)
+    assert "$20.00" in html
     assert "Skin reaction.<br>Second line." in html
     assert "Requested" in html
 
@@ -246,8 +246,8 @@ def test_the_refund_form_shows_the_amount_of_the_lines(admin_client, order):
 
     html = admin_client.get(url(return_request)).content.decode()
 
-    assert "Gives <strong>10.00 USD</strong> back through the payment provider" in html
-    assert "Refund 10.00 USD</button>" in html
+    assert "Gives <strong>$10.00</strong> back through the payment provider" in html
+    assert "Refund $10.00</button>" in html
 
 
 def test_the_reason_comes_back_escaped(admin_client, order):

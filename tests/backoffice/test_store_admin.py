@@ -197,7 +197,7 @@ def test_the_discount_codes_list_shows_value_uses_and_dates(admin_client):
     assert "SPRING15" in html
     assert "15%" in html
     assert "3 / 100" in html
-    assert "5.00 USD" in html
+    assert "$5.00" in html
     assert "0 / no limit" in html
 
 

@@ -107,7 +107,7 @@ def test_valid_details_lead_to_a_review_with_the_full_breakdown(client, rate, va
     assert "Shipping: Standard</th><td>$5.00</td>" in html
     assert "Tax (10%)</th><td>$2.30</td>" in html
     assert "Total</th><td>$25.30</td>" in html
-    assert "Ada Reader<br>1 Main St<br>Springfield, IL 62701<br>United States" in html
+    assert "Ada Reader<br>1 Main St<br>Springfield, Illinois 62701<br>United States" in html
     assert client.session["checkout_key"] == key_of(response)
 
 
@@ -252,7 +252,7 @@ def test_a_discount_used_up_before_placing_shows_the_details_with_the_exact_erro
         ({"discount_code": "NOPE"}, "The code “NOPE” is not valid."),
         ({"discount_code": "OLD"}, "The code “OLD” has expired."),
         ({"discount_code": "GONE"}, "The code “GONE” has been used up."),
-        ({"discount_code": "BIG"}, "The code “BIG” needs an order of at least 100.00."),
+        ({"discount_code": "BIG"}, "The code “BIG” needs an order of at least $100.00."),
     ],
 )
 def test_a_discount_code_that_cannot_be_used_says_exactly_why(
@@ -320,7 +320,8 @@ def test_a_region_may_be_typed_by_name_and_is_kept_as_its_code(client, rate, var
 
     review = to_review(client, cart, rate, shipping_region="illinois")
 
-    assert "Springfield, IL 62701" in text(review)
+    assert client.session["checkout_details"]["shipping_region"] == "IL"
+    assert "Springfield, Illinois 62701" in text(review)
 
 
 def test_a_separate_billing_address_needs_its_fields_and_is_used(client, rate, variant):

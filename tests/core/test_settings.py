@@ -110,3 +110,10 @@ def test_email_url_configures_smtp():
         "mailer",
         "True",
     ]
+
+
+def test_a_store_locale_babel_does_not_know_stops_the_start():
+    result = run_manage("check", env={"STORE_LOCALE": "xx_YY"})
+
+    assert result.returncode != 0
+    assert "STORE_LOCALE='xx_YY' is not a locale Babel knows" in result.stderr

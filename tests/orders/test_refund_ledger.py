@@ -1,6 +1,7 @@
 """The refund ledger: what a line gives back is what the customer paid for it, returns refund
 through the same ledger and always finish, and the order's status and emails follow the rows."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -69,7 +70,7 @@ def test_a_returned_unit_of_a_discounted_two_pack_refunds_what_it_cost():
 
 
 def test_a_one_unit_discounted_order_returned_refunds_in_full():
-    # Bug: refused with "At most 44.95 USD can be refunded"; the return stayed stuck.
+    # Bug: refused with "At most $44.95 can be refunded"; the return stayed stuck.
     order = paid_order((D("49.95"), 1), discount="LEDGER10", free_above="1")
     line = order.lines.get()
     delivered(order)
@@ -154,7 +155,7 @@ def test_units_shipping_and_an_amount_are_refunded_together_and_add_up():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"amount": D("55.01")}, "At most 44.90 USD can be refunded"),
+        ({"amount": D("55.01")}, "At most $44.90 can be refunded"),
         ({"amount": D("-1")}, "A refund must be more than zero."),
         ({}, "A refund must be more than zero."),
         ({"quantities": {"line": 3}}, "have been refunded already"),
@@ -166,7 +167,7 @@ def test_an_impossible_refund_is_refused_and_changes_nothing(kwargs, message):
     if "quantities" in kwargs and "line" in kwargs["quantities"]:
         kwargs = {"quantities": {order.lines.get().pk: 3}}
 
-    with pytest.raises(RefundError, match=message):
+    with pytest.raises(RefundError, match=re.escape(message)):
         order_refund(order=order, reason="Test", **kwargs)
 
     order.refresh_from_db()
@@ -191,9 +192,9 @@ def test_each_refund_sends_one_email_that_tells_that_refund(django_capture_on_co
     refund_mails = [m for m in mail.outbox if "refund" in m.subject]
     assert len(refund_mails) == 1
     body = refund_mails[0].body
-    assert "We have refunded 19.95 USD" in body
-    assert "1 × Test Patch, 30 patches: 19.95 USD" in body
-    assert "so far: 19.95 USD of 44.90 USD" in body
+    assert "We have refunded $19.95" in body
+    assert "1 × Test Patch, 30 patches: $19.95" in body
+    assert "so far: $19.95 of $44.90" in body
     # Shipping a partially refunded order still tells the customer it is on its way.
     assert any("on its way" in m.subject for m in mail.outbox)
 

@@ -64,7 +64,7 @@ def test_the_pay_page_shows_the_order_and_the_test_form_with_two_outcomes(client
     assert h1(response) == f"Pay for order {order.number}"
     html = response.content.decode()
     assert "Test Patch, 30 patches" in html
-    assert "44.90 USD" in html
+    assert "$44.90" in html
     assert "no card is charged" in html
     assert "did not go through" not in html
     assert response["Cache-Control"] == ("max-age=0, no-cache, no-store, must-revalidate, private")

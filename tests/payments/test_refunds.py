@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -55,8 +56,8 @@ def test_a_partial_then_a_full_refund_go_through_the_provider_and_sum_up(
     assert (payment.status, payment.captured_amount) == ("refunded", Decimal("0.00"))
     events = list(paid_order.events.order_by("pk").values_list("to_status", "message", "actor"))
     assert events[-2:] == [
-        ("partially_refunded", "Refunded 10.00 USD: Goodwill", manager.pk),
-        ("refunded", "Refunded 34.90 USD: Goodwill", None),
+        ("partially_refunded", "Refunded $10.00: Goodwill", manager.pk),
+        ("refunded", "Refunded $34.90: Goodwill", None),
     ]
     number = paid_order.number
     assert refund_subjects() == [f"B12 Patch: A refund for order {number}"] * 2
@@ -74,13 +75,13 @@ def test_a_shipped_order_can_be_refunded_in_full_at_once(paid_order):
 @pytest.mark.parametrize(
     ("amount", "message"),
     [
-        ("44.91", "At most 44.90 USD can be refunded"),
+        ("44.91", "At most $44.90 can be refunded"),
         ("0", "A refund must be more than zero."),
         ("-5", "A refund must be more than zero."),
     ],
 )
 def test_a_refund_outside_what_was_paid_is_refused_and_changes_nothing(paid_order, amount, message):
-    with pytest.raises(RefundError, match=message):
+    with pytest.raises(RefundError, match=re.escape(message)):
         order_refund(order=paid_order, amount=Decimal(amount))
 
     paid_order.refresh_from_db()
@@ -96,7 +97,7 @@ def test_a_refund_outside_what_was_paid_is_refused_and_changes_nothing(paid_orde
 def test_more_than_what_is_left_after_a_partial_refund_is_refused(paid_order):
     order_refund(order=paid_order, amount=Decimal("40.00"))
 
-    with pytest.raises(RefundError, match="At most 4.90 USD can be refunded"):
+    with pytest.raises(RefundError, match=re.escape("At most $4.90 can be refunded")):
         order_refund(order=paid_order, amount=Decimal("5.00"))
 
     paid_order.refresh_from_db()

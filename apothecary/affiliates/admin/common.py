@@ -8,13 +8,15 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from apothecary.core.money import format_money
+
 
 def when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def money(amount, currency) -> str:
-    return f"{amount:.2f} {currency}"
+    return format_money(amount, currency)
 
 
 def ip_hash_display(value: str) -> str:

@@ -17,7 +17,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from apothecary.core.admin.viewsets import ActionOnlyViewSetMixin, BaseModelViewSet
-from apothecary.core.money import ZERO
+from apothecary.core.money import ZERO, format_money
 
 from .. import payouts
 from ..models import Commission, CommissionStatus, PayoutBatch, PayoutBatchStatus, PayoutMethod
@@ -53,7 +53,9 @@ class PayoutBatchIndexView(AffiliatesIndexView):
                 primary=lambda b: b.status == PayoutBatchStatus.OPEN,  # still to pay
             ),
             Column("payout_count", label="Payouts"),
-            Column("payout_total", label="Total", accessor=lambda b: f"{b.payout_total or 0:.2f}"),
+            Column(
+                "payout_total", label="Total", accessor=lambda b: format_money(b.payout_total or 0)
+            ),
             Column("reference", label="Reference"),
             time_column("paid_at", "Paid"),
         ]

@@ -13,6 +13,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.permissions import policy_registry
 
 from apothecary.core.admin.reports import BaseReportView
+from apothecary.core.money import format_money
 
 from .. import reports
 from ..models import Affiliate
@@ -112,7 +113,9 @@ class TopAffiliatesReportView(BaseReportView):
             Column("clicks", label="Clicks"),
             Column("orders", label="Orders"),
             Column(
-                "revenue", label="Revenue", accessor=lambda row: f"{row.revenue} {row.currency}"
+                "revenue",
+                label="Revenue",
+                accessor=lambda row: format_money(row.revenue, row.currency),
             ),
             Column("percent", label="Conversion"),
         ]

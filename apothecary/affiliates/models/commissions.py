@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from apothecary.core.money import money_field_kwargs
+from apothecary.core.money import format_money, money_field_kwargs
 
 from .affiliates import Affiliate, PayoutMethod
 
@@ -80,7 +80,8 @@ class Commission(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.amount} {self.currency} for {self.affiliate.code}"
+        amount = format_money(self.amount, self.currency)
+        return f"{self.get_kind_display()} {amount} for {self.affiliate.code}"
 
 
 class CommissionEvent(models.Model):
@@ -156,4 +157,4 @@ class Payout(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.amount} {self.currency} to {self.affiliate.code}"
+        return f"{format_money(self.amount, self.currency)} to {self.affiliate.code}"
