@@ -20,7 +20,8 @@ class ShippingZoneIndexView(IndexView):
 
 
 class ShippingZoneViewSet(BaseModelViewSet):
-    """Edited with the model's panels: name, countries, tax rate and the rates inline."""
+    """Edited with the model's panels: name, countries, tax rate and mode, with the shipping
+    rates and the regions' tax rates inline."""
 
     model = ShippingZone
     name = "shipping-zones"
@@ -33,6 +34,7 @@ class ShippingZoneViewSet(BaseModelViewSet):
         "name",
         "countries",
         Column("tax_rate", label="Tax (%)", sort_key="tax_rate"),
+        BooleanColumn("prices_include_tax", label="Prices include tax"),
         Column("rate_count", label="Rates"),
         BooleanColumn("active", label="Active", sort_key="active"),
     ]
