@@ -14,6 +14,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from apothecary.core import geography
 from apothecary.core.money import money_field_kwargs
 
+from .admin_forms import ShippingZoneForm
 from .regions import match_region, region_code
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -43,6 +44,7 @@ class ShippingZone(ClusterableModel):
     )
     active = models.BooleanField(default=True)
 
+    base_form_class = ShippingZoneForm
     panels = [
         FieldPanel("name"),
         FieldPanel("countries"),
