@@ -375,3 +375,13 @@ def test_an_order_keeps_its_tax_when_the_zone_changes_later(client, vat_order, e
         Decimal("85.86"),
     )
     assert "includes $14.31 tax (20%)" in html
+
+
+def test_the_refund_ledgers_shares_of_a_vat_order_add_up_to_what_was_paid(vat_order):
+    from apothecary.orders.allocation import order_shares
+
+    shares = order_shares(vat_order, vat_order.lines.all())
+
+    paid = sum(share.paid for share in shares.lines.values()) + shares.shipping_paid
+    tax = sum(share.tax for share in shares.lines.values()) + shares.shipping_tax
+    assert (paid, tax) == (Decimal("85.86"), Decimal("14.31"))
