@@ -74,11 +74,13 @@ ADDRESS = AddressData(
 )
 
 
-def place_order(*, cart, rate, email="ada@example.com", discount_code="", key=None):
+def place_order(
+    *, cart, rate, email="ada@example.com", discount_code="", key=None, shipping=ADDRESS
+):
     return order_place(
         cart=cart,
         email=email,
-        shipping=ADDRESS,
+        shipping=shipping,
         billing=None,
         phone="",
         shipping_rate=rate,

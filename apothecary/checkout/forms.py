@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from apothecary.core import geography
 
 from .models import ShippingZone
+from .regions import match_region
 from .services import AddressData, DiscountError, discount_find, rates_for
 
 PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")
@@ -63,10 +64,9 @@ def clean_region(value: str, country: str) -> str:
     known = geography.regions(country) if country else {}
     if not known:
         return value
-    text = value.strip().upper()
-    for code, name in known.items():
-        if text in (code.upper(), name.upper(), f"{country}-{code}".upper()):
-            return code
+    code = match_region(country, value)
+    if code is not None:
+        return code
     kind = REGION_KIND.get(country, "region")
     example = "NY" if country == "US" else next(iter(sorted(known)))
     raise ValidationError(

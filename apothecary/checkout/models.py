@@ -14,9 +14,15 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from apothecary.core import geography
 from apothecary.core.money import money_field_kwargs
 
+from .admin_forms import ShippingZoneForm
+from .regions import match_region, region_code
+
+PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
 
 class ShippingZone(ClusterableModel):
-    """Countries (and optionally some of their regions) that share shipping rates and a tax rate."""
+    """Countries that share shipping rates and a tax rate; some of their regions (US states,
+    Canadian provinces) may have a rate of their own."""
 
     name = models.CharField(max_length=100)
     countries = models.CharField(
@@ -26,17 +32,32 @@ class ShippingZone(ClusterableModel):
         max_digits=5,
         decimal_places=2,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text="Percent applied to goods and shipping after discounts (0 for none).",
+        validators=PERCENT_VALIDATORS,
+        help_text="Percent applied to goods and shipping after discounts (0 for none), unless "
+        "the shipping address's region has a rate below.",
+    )
+    prices_include_tax = models.BooleanField(
+        "Prices include tax",
+        default=False,
+        help_text="For VAT countries: the shelf prices and shipping already include the tax, so "
+        "the total does not add it; receipts show the tax they include.",
     )
     active = models.BooleanField(default=True)
 
+    base_form_class = ShippingZoneForm
     panels = [
         FieldPanel("name"),
         FieldPanel("countries"),
         FieldPanel("tax_rate"),
+        FieldPanel("prices_include_tax"),
         FieldPanel("active"),
         InlinePanel("rates", heading="Rates", label="Rate"),
+        InlinePanel(
+            "region_taxes",
+            heading="Tax rates by region",
+            label="Region tax rate",
+            help_text="A state or province whose rate differs from the zone's.",
+        ),
     ]
 
     class Meta:
@@ -53,6 +74,73 @@ class ShippingZone(ClusterableModel):
         if unknown:
             raise ValidationError({"countries": f"Unknown country codes: {', '.join(unknown)}"})
         self.countries = ", ".join(self.country_codes())
+
+    def tax_rate_for(self, country: str, region: str) -> Decimal:
+        """The rate for an address: its region's when the zone has one, else the zone's."""
+        country = (country or "").strip().upper()
+        code = region_code(country, region)
+        if code:
+            for row in self.region_taxes.all():  # a handful of rows; prefetch-friendly
+                if row.country == country and row.region == code:
+                    return row.rate
+        return self.tax_rate
+
+
+class ZoneRegionTax(models.Model):
+    """A region of one of the zone's countries whose tax rate differs from the zone's."""
+
+    zone = ParentalKey(ShippingZone, on_delete=models.CASCADE, related_name="region_taxes")
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="ISO code, e.g. US. May be left empty when the zone has a single country.",
+    )
+    region = models.CharField(
+        max_length=100, help_text="Its code or name, e.g. CA or California, ON or Ontario."
+    )
+    rate = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS, help_text="Percent."
+    )
+
+    panels = [FieldPanel("country"), FieldPanel("region"), FieldPanel("rate")]
+
+    class Meta:
+        ordering = ["country", "region"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zone", "country", "region"], name="one_tax_rate_per_zone_region"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.country}-{self.region}: {self.rate}%"
+
+    def clean(self):
+        zone_countries = self.zone.country_codes() if self._zone_set() else []
+        country = self.country.strip().upper()
+        if not country and len(zone_countries) == 1:
+            country = zone_countries[0]
+        if not country:
+            raise ValidationError({"country": "Enter the country of this region, e.g. US."})
+        if not geography.is_country(country):
+            raise ValidationError({"country": f"Unknown country code: {country}."})
+        if zone_countries and country not in zone_countries:
+            name = geography.country_name(country)
+            raise ValidationError({"country": f"{name} is not one of this zone's countries."})
+        code = match_region(country, self.region)
+        if not code:
+            if code is None:
+                message = f"Not a region of {geography.country_name(country)}: {self.region}."
+            else:
+                message = "Enter the region's code or name."
+            raise ValidationError({"region": message})
+        self.country, self.region = country, code
+
+    def _zone_set(self) -> bool:
+        try:
+            return self.zone is not None
+        except ShippingZone.DoesNotExist:  # a form's row before its zone is attached
+            return False
 
 
 class ShippingRate(models.Model):

@@ -19,7 +19,7 @@ from apothecary.orders.services import queue_order_email
 
 from . import signals
 from .models import DiscountCode, DiscountRedemption, ShippingRate, ShippingZone
-from .pricing import compute_totals
+from .pricing import totals_for_address
 
 
 class CheckoutError(Exception):
@@ -147,8 +147,12 @@ def order_place(
     zone = shipping_rate.zone
     if shipping.country.upper() not in zone.country_codes():
         raise CheckoutError("That shipping method does not deliver to your country.")
-    totals = compute_totals(
-        lines=priced, discount=discount, shipping_rate=shipping_rate, tax_rate=zone.tax_rate
+    totals = totals_for_address(
+        lines=priced,
+        discount=discount,
+        shipping_rate=shipping_rate,
+        country=shipping.country,
+        region=shipping.region,
     )
     billing = billing or shipping
     order = Order.objects.create(
@@ -177,8 +181,9 @@ def order_place(
         discount_code=discount.code if discount else "",
         discount_amount=totals.discount,
         shipping_amount=totals.shipping,
-        tax_rate=zone.tax_rate,
+        tax_rate=totals.tax_rate,
         tax_amount=totals.tax,
+        prices_include_tax=totals.prices_include_tax,
         total=totals.total,
     )
     for line, price in zip(lines, priced, strict=True):

@@ -21,7 +21,7 @@ from apothecary.core.http import Visitor
 from apothecary.orders.models import Order, OrderStatus
 
 from .forms import CheckoutDetailsForm, initial_from_order
-from .pricing import compute_totals
+from .pricing import totals_for_address
 from .services import CheckoutError, DiscountError, SoldOut, order_place
 
 DETAILS = "checkout_details"  # the cleaned details form, as form data
@@ -96,23 +96,25 @@ def details(request):
 
 def _render_review(request, form, lines, *, error="", status=200):
     """The breakdown, priced from the database, and a Place order form with a fresh key."""
-    totals = compute_totals(
+    shipping = form.shipping_address()
+    totals = totals_for_address(
         lines=[line.priced() for line in lines],
         discount=form.discount,
         shipping_rate=form.rate,
-        tax_rate=form.rate.zone.tax_rate,
+        country=shipping.country,
+        region=shipping.region,
     )
     key = uuid.uuid4().hex
     request.session[KEY] = key
     context = {
         "form": form,
         "details": form.cleaned_data,
-        "shipping": form.shipping_address(),
+        "shipping": shipping,
         "billing": form.billing_address(),
         "lines": lines,
         "totals": totals,
         "rate": form.rate,
-        "tax_rate": form.rate.zone.tax_rate,
+        "tax_rate": totals.tax_rate,
         "currency": settings.STORE_CURRENCY,
         "has_problems": any(line.problem for line in lines),
         "idempotency_key": key,

@@ -25,7 +25,8 @@ def countries_display(zone: ShippingZone) -> str:
 
 
 class ShippingZoneViewSet(BaseModelViewSet):
-    """Edited with the model's panels: name, countries, tax rate and the rates inline."""
+    """Edited with the model's panels: name, countries, tax rate and mode, with the shipping
+    rates and the regions' tax rates inline."""
 
     model = ShippingZone
     name = "shipping-zones"
@@ -38,6 +39,7 @@ class ShippingZoneViewSet(BaseModelViewSet):
         "name",
         Column("countries", label="Countries", accessor=countries_display),
         Column("tax_rate", label="Tax (%)", sort_key="tax_rate"),
+        BooleanColumn("prices_include_tax", label="Prices include tax"),
         Column("rate_count", label="Rates"),
         BooleanColumn("active", label="Active", sort_key="active"),
     ]

@@ -5,7 +5,7 @@ import json
 from decimal import Decimal
 
 from apothecary.catalog.models import ProductGalleryImage, ProductIndexPage, ProductPage, Variant
-from apothecary.checkout.models import DiscountCode, ShippingRate, ShippingZone
+from apothecary.checkout.models import DiscountCode, ShippingRate, ShippingZone, ZoneRegionTax
 
 from . import content
 from .pages import page_from, publish, raw_stream
@@ -66,9 +66,17 @@ def seed_shipping_and_discounts(report) -> None:
             name=zone_spec["name"],
             countries=zone_spec["countries"],
             tax_rate=Decimal(zone_spec["tax_rate"]),
+            prices_include_tax=zone_spec.get("prices_include_tax", False),
         )
         for rate in zone_spec["rate"]:
             ShippingRate.objects.create(zone=zone, **_money(rate, "price", "free_above_subtotal"))
+        for region_tax in zone_spec.get("region_tax", []):
+            ZoneRegionTax.objects.create(
+                zone=zone,
+                country=region_tax.get("country", zone.country_codes()[0]),
+                region=region_tax["region"],
+                rate=Decimal(region_tax["rate"]),
+            )
         report.created.append(f"zone {zone.name}")
     for discount in spec["discount"]:
         if not DiscountCode.objects.filter(code=discount["code"]).exists():

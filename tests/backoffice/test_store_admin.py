@@ -148,6 +148,10 @@ def test_a_shipping_zone_is_made_with_its_rates_inline(admin_client):
             "rates-0-ORDER": "1",
             "rates-0-id": "",
             "rates-0-DELETE": "",
+            "region_taxes-TOTAL_FORMS": "0",
+            "region_taxes-INITIAL_FORMS": "0",
+            "region_taxes-MIN_NUM_FORMS": "0",
+            "region_taxes-MAX_NUM_FORMS": "1000",
         },
     )
 
@@ -170,6 +174,10 @@ def test_a_zone_with_an_unknown_country_is_refused(admin_client):
             "rates-INITIAL_FORMS": "0",
             "rates-MIN_NUM_FORMS": "0",
             "rates-MAX_NUM_FORMS": "1000",
+            "region_taxes-TOTAL_FORMS": "0",
+            "region_taxes-INITIAL_FORMS": "0",
+            "region_taxes-MIN_NUM_FORMS": "0",
+            "region_taxes-MAX_NUM_FORMS": "1000",
         },
     )
 

@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apothecary.checkout.models import DiscountCode, ShippingRate
-from apothecary.checkout.pricing import PricedLine, compute_totals
+from apothecary.checkout.pricing import PricedLine, compute_totals, included_tax
+from apothecary.core.money import ZERO, quantize
 
 money = st.decimals(min_value=Decimal("0"), max_value=Decimal("9999.99"), places=2)
 lines = st.lists(
@@ -93,3 +94,41 @@ def test_shipping_is_free_from_the_threshold_after_discount():
 
     assert at.shipping == Decimal("0.00")
     assert below.shipping == Decimal("4.95")
+
+
+@given(lines=lines, discount=discounts, rate=rates, tax_rate=tax_rates, inclusive=st.booleans())
+def test_the_total_adds_the_tax_only_when_prices_exclude_it(
+    lines, discount, rate, tax_rate, inclusive
+):
+    totals = compute_totals(
+        lines=lines,
+        discount=discount,
+        shipping_rate=rate,
+        tax_rate=tax_rate,
+        prices_include_tax=inclusive,
+    )
+
+    goods_and_shipping = totals.subtotal - totals.discount + totals.shipping
+    added = ZERO if inclusive else totals.tax
+    assert totals.total == goods_and_shipping + added
+    assert (totals.tax_rate, totals.prices_include_tax) == (tax_rate, inclusive)
+    assert ZERO <= totals.tax <= totals.total
+    assert two_places(totals.tax) and two_places(totals.total)
+
+
+@given(lines=lines, discount=discounts, rate=rates, tax_rate=tax_rates)
+def test_the_included_tax_is_the_part_of_the_total_the_rate_adds_to_the_net(
+    lines, discount, rate, tax_rate
+):
+    totals = compute_totals(
+        lines=lines,
+        discount=discount,
+        shipping_rate=rate,
+        tax_rate=tax_rate,
+        prices_include_tax=True,
+    )
+
+    net = totals.total - totals.tax
+    # tax is rounded once, so the net with the rate put back is the total within a cent
+    assert abs(quantize(net * (100 + tax_rate) / 100) - totals.total) <= Decimal("0.01")
+    assert totals.tax == included_tax(totals.total, tax_rate)

@@ -79,8 +79,9 @@ def test_a_demo_order_is_placed_once_keeps_the_stock_and_emails_nobody(
     assert (order.carrier, order.shipping_method, str(order.total)) == (
         "DHL",
         "International (7–14 business days)",
-        "128.28",
+        "106.90",  # 89.95 + 16.95: the European zone's prices include its 20 % VAT
     )
+    assert (order.prices_include_tax, str(order.tax_amount)) == (True, "17.82")
     assert Variant.objects.get(pk=variant.pk).stock == stock
     assert callbacks == []
     assert mailoutbox == []
