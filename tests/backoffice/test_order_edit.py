@@ -40,7 +40,8 @@ def form_values(client, order) -> dict[str, str]:
     html = client.get(url(order)).content.decode()
     form = re.search(r'<form method="post" action="[^"]*/edit/".*?</form>', html, re.S)
     assert form, "no edit form on the page"
-    values = dict(re.findall(r'<input type="[a-z]+" name="edit-([a-z_0-9]+)" value="([^"]*)"', form[0]))
+    inputs = r'<input type="[a-z]+" name="edit-([a-z_0-9]+)" value="([^"]*)"'
+    values = dict(re.findall(inputs, form[0]))
     note = re.search(r'<textarea name="edit-staff_note"[^>]*>(.*?)</textarea>', form[0], re.S)
     values["staff_note"] = note[1].strip() if note else None
     return values
@@ -72,7 +73,8 @@ def test_the_page_of_an_unshipped_order_offers_the_form_filled_with_its_details(
 
 def test_a_shipped_or_cancelled_order_offers_no_edit_form(admin_client):
     variant, rate = make_store()
-    for order in (shipped(make_order(variant, rate)), order_cancel(order=make_order(variant, rate))):
+    orders = shipped(make_order(variant, rate)), order_cancel(order=make_order(variant, rate))
+    for order in orders:
         html = admin_client.get(url(order)).content.decode()
         assert "/edit/" not in html
         assert "Edit details before shipping" not in html
@@ -209,12 +211,15 @@ def test_a_us_state_is_stored_by_its_code(admin_client, order):
 
     order.refresh_from_db()
     assert order.shipping_region == "IL"
-    response = post(admin_client, order, form_values(admin_client, order)["seen"], shipping_region="Atlantis")
+    seen = form_values(admin_client, order)["seen"]
+    response = post(admin_client, order, seen, shipping_region="Atlantis")
     assert response.status_code == 400
     assert "Enter a state or region of United States" in response.content.decode()
 
 
-def test_staff_who_may_only_view_orders_see_no_form_and_cannot_edit(client, django_user_model, order):
+def test_staff_who_may_only_view_orders_see_no_form_and_cannot_edit(
+    client, django_user_model, order
+):
     viewer = django_user_model.objects.create_user(
         email="viewer@example.com", password="pw-123456", is_staff=True
     )
