@@ -87,6 +87,7 @@ class CustomerIndexView(BaseReportView):
     any_permission_required = ORDERS_PERMISSIONS
     page_title = "Customers"
     header_icon = "group"
+    template_name = "backoffice/customers/index.html"
     filterset_class = CustomerFilterSet
     is_searchable = True
     default_ordering = "-last_order"

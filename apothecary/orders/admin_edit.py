@@ -49,8 +49,8 @@ class EditDetailsForm(ActionForm):
         for name in services.EDITABLE_FIELDS:
             initial.setdefault(name, getattr(instance, name))
         super().__init__(*args, instance=instance, **kwargs)
-        self.fields["shipping_postcode"].help_text = (
-            f"Ships to {geography.country_name(instance.shipping_country)}; the country, the "
+        self.note = (
+            f"Ships to {geography.country_name(instance.shipping_country)}: the country, the "
             "shipping price and the tax stay as paid."
         )
 
