@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.ui.components import Component
-from wagtail.permissions import policy_registry
 
 from apothecary.catalog.models import Variant
 from apothecary.catalog.wagtail_hooks import VariantFilterSet
@@ -24,6 +23,8 @@ from apothecary.core.money import ZERO, money_field_kwargs, quantize, store_curr
 from apothecary.orders.models import Order, ReturnRequest, ReturnStatus
 from apothecary.orders.returns_admin import ReturnFilterSet
 from apothecary.orders.wagtail_hooks import REVENUE_STATUSES, OrderFilterSet
+
+from .customer_views import may_see
 
 PERIOD_DAYS = 30
 WAITING_RETURNS = (ReturnStatus.REQUESTED, ReturnStatus.APPROVED, ReturnStatus.RECEIVED)
@@ -48,10 +49,6 @@ def _query(**params) -> QueryDict:
 
 def filtered(filterset_class, model, query: QueryDict):
     return filterset_class(data=query, queryset=model._default_manager.all()).qs
-
-
-def may_see(user, model) -> bool:
-    return policy_registry.get_by_type(model).user_has_any_permission(user, ["view", "change"])
 
 
 @dataclass(frozen=True)

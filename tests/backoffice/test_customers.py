@@ -9,6 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from apothecary.contact.models import ContactMessage
 from apothecary.orders.models import Order, OrderStatus
@@ -87,9 +88,8 @@ def test_the_export_has_one_row_per_customer_with_the_figures_of_their_paid_orde
         ["Grace Hopper", "grace@shop.test", "no", "2", "30.00", "4.00"],
     ]
     first, last = (Order.objects.get(pk=order.pk).created_at for order in customers)
-    grace = rows[4]
-    assert grace[6] == first.astimezone().isoformat(timespec="seconds")[:19] or grace[6]
-    assert grace[6] <= grace[7]
+    local = [timezone.localtime(t).isoformat(timespec="seconds") for t in (first, last)]
+    assert rows[4][6:] == local  # Grace: the unpaid order, newer, is not her last order
     assert rows[3][6:] == ["", ""]  # Dave: no order
 
 
@@ -100,8 +100,6 @@ def test_the_list_shows_each_customer_with_a_link_to_their_page(admin_client, cu
     assert response.status_code == 200
     grace = Order.objects.filter(email="grace@shop.test").order_by("number").last()
     assert f'href="/admin/customers/order/{grace.number}/"' in html
-    dave = Order.objects.none()
-    assert not dave
     assert re.search(r'href="/admin/customers/account/\d+/"[^>]*>\s*Dave Doe', html)
     assert "30.00 USD" in html and "4.00 USD" in html
     assert "staff@shop.test" not in html
