@@ -23,7 +23,7 @@ class CustomerViewSet(ViewSet):
     url_prefix = "customers"
     icon = "group"
     menu_label = "Customers"
-    menu_order = 105  # after Orders
+    menu_order = 140  # after Orders, Returns, the Inbox and Reviews; before Packs (200)
     menu_hook = STORE_MENU_HOOK
     menu_item_class = CustomersMenuItem
 
