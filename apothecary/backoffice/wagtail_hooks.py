@@ -1,3 +1,6 @@
 """The back office's admin hooks, one module per part."""
 
-from . import report_hooks  # noqa: F401  the sales report
+from . import (
+    customer_hooks,  # noqa: F401  the customers and the dashboard
+    report_hooks,  # noqa: F401  the sales report
+)

@@ -29,6 +29,7 @@ from apothecary.core.models import BrandSettings
 from apothecary.core.money import format_money
 
 from . import services
+from .admin_edit import EDIT_ACTION
 from .allocation import order_shares
 from .models import ALLOWED_TRANSITIONS, Order, OrderStatus
 from .refunds import RefundError, order_refund, refund_plan
@@ -257,6 +258,7 @@ ACTIONS = action_table(
         form_class=CancelForm,
         destructive=True,
     ),
+    EDIT_ACTION,
 )
 
 STATUS_LABELS = dict(OrderStatus.choices)
@@ -290,7 +292,11 @@ class OrderDetailView(ActionDetailView):
     def get_context_data(self, bound_forms=None, **kwargs):
         context = super().get_context_data(bound_forms=bound_forms, **kwargs)
         order = self.object
+        # The edit form has its own panel, beside the address it changes.
+        edit = [item for item in context["actions"] if item["action"] is EDIT_ACTION]
         context.update(
+            actions=[item for item in context["actions"] if item["action"] is not EDIT_ACTION],
+            edit_item=edit[0] if edit else None,
             order=order,
             lines=list(order.lines.all()),
             events=[_with_labels(event) for event in order.events.select_related("actor")],
@@ -307,7 +313,7 @@ class OrderDetailView(ActionDetailView):
 class OrderActionView(ActionPostMixin, OrderDetailView):
     """POST only: check, validate, call the service, then back to the detail page."""
 
-    action_errors = (InvalidTransition, RefundError)
+    action_errors = (InvalidTransition, RefundError, services.OrderEditError)
 
 
 class OrderPackingSlipView(PermissionCheckedMixin, TemplateView):

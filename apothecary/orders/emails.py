@@ -20,6 +20,7 @@ SUBJECTS = {
     "shipped": "Order {number} is on its way",
     "refunded": "A refund for order {number}",
     "cancelled": "Order {number} was cancelled",
+    "details_changed": "New shipping details for order {number}",
 }
 
 

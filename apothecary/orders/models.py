@@ -108,6 +108,9 @@ class Order(models.Model):
     carrier = models.CharField(max_length=60, blank=True)
     tracking_number = models.CharField(max_length=80, blank=True)
     tracking_url = models.URLField(blank=True)
+    staff_note = models.TextField(
+        max_length=2000, blank=True, help_text="For staff only; never shown to the customer."
+    )
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     paid_at = models.DateTimeField(null=True, blank=True)

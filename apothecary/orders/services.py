@@ -1,5 +1,7 @@
-"""Every change of an order's status (placing an order is checkout's: checkout.services)."""
+"""Every change of an order's status (placing an order is checkout's: checkout.services), and
+the edit of its shipping details and staff note before it ships."""
 
+import hashlib
 import logging
 from datetime import timedelta
 
@@ -198,3 +200,87 @@ def release_expired_orders(*, older_than: timedelta | None = None, now=None) -> 
         except InvalidTransition:
             logger.info("order %s was paid or cancelled meanwhile", order.number)
     return count
+
+
+# Editing an order before it ships: the shipping address, the phone and the staff note.
+
+# field → how the history names it. The country is not among them: the shipping rate and the
+# tax were worked out for it (they stay as paid whatever is edited here).
+EDITABLE_FIELDS = {
+    "shipping_name": "Name",
+    "shipping_line1": "Address",
+    "shipping_line2": "Address line 2",
+    "shipping_city": "City",
+    "shipping_region": "State or region",
+    "shipping_postcode": "Postcode",
+    "phone": "Phone",
+    "staff_note": "Staff note",
+}
+# What the customer is told about (the staff note is never shown to them).
+CUSTOMER_FIELDS = frozenset(EDITABLE_FIELDS) - {"staff_note"}
+NOT_EDITABLE = (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
+
+
+class OrderEditError(Exception):
+    """The order cannot be edited now, or changed since the form was opened; nothing was
+    changed. Admin pages answer 409."""
+
+    status = 409
+
+
+def edit_refusal(order: Order) -> str | None:
+    """Why `order`'s details cannot be edited now, or None when they can."""
+    if order.shipped_at is not None:
+        return f"Order {order.number} has been shipped: its address can no longer be changed."
+    if order.status in NOT_EDITABLE:
+        return f"Order {order.number} is {order.get_status_display().lower()}: nothing to edit."
+    return None
+
+
+def edit_state(order: Order) -> str:
+    """A fingerprint of what an edit form shows and depends on: the editable fields and the
+    status. A form sent back with another value was opened before someone changed the order."""
+    parts = [order.status, str(order.refunded_amount), str(order.shipped_at)]
+    parts += [getattr(order, name) for name in EDITABLE_FIELDS]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
+
+
+def _shown(value: str) -> str:
+    return " ".join(value.split()) or "(empty)"
+
+
+def order_edit(*, order: Order, changes: dict[str, str], actor=None, seen: str | None = None):
+    """Set the fields of `changes` (keys of EDITABLE_FIELDS) on an order not yet shipped,
+    cancelled or refunded, under its row lock; `seen` (edit_state when the form was opened)
+    must still match. Each changed field is one history row, old → new; the customer gets an
+    email after commit when their address or phone changed. Returns the changed fields'
+    names (none: nothing written). Raises OrderEditError."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        refusal = edit_refusal(locked)
+        if refusal:
+            raise OrderEditError(refusal)
+        if seen is not None and seen != edit_state(locked):
+            raise OrderEditError(
+                f"Order {locked.number} changed since this page was opened; check it and edit "
+                "again if still needed."
+            )
+        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        if not changed:
+            return []
+        for name in changed:
+            old = getattr(locked, name)
+            setattr(locked, name, changes[name])
+            OrderEvent.objects.create(
+                order=locked,
+                actor=actor,
+                message=f"{EDITABLE_FIELDS[name]}: {_shown(old)} → {_shown(changes[name])}"[:500],
+            )
+        locked.save(update_fields=changed)
+        if CUSTOMER_FIELDS & set(changed):
+            queue_order_email(locked, "details_changed")
+    order.refresh_from_db()
+    return changed

@@ -50,6 +50,16 @@ class OrderFilterSet(WagtailFilterSet):
     shipping_country = django_filters.ChoiceFilter(
         label="Ship to country", choices=[], empty_label="All"
     )
+    # The dashboard's tiles link here: orders waiting to ship, and revenue by payment date.
+    to_ship = django_filters.ChoiceFilter(
+        label="Shipping",
+        choices=[("yes", "Paid, waiting to be shipped")],
+        method="filter_to_ship",
+        empty_label="All",
+    )
+    paid_at = django_filters.DateFromToRangeFilter(
+        label="Paid between", widget=DateRangePickerWidget
+    )
 
     class Meta:
         model = Order
@@ -60,6 +70,13 @@ class OrderFilterSet(WagtailFilterSet):
         codes = Order.objects.order_by().values_list("shipping_country", flat=True).distinct()
         self.filters["shipping_country"].extra["choices"] = sorted(
             ((code, f"{country_name(code)} ({code})") for code in codes), key=lambda c: c[1]
+        )
+
+    def filter_to_ship(self, queryset, name, value):
+        if value != "yes":
+            return queryset
+        return queryset.filter(
+            status__in=(OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED), shipped_at__isnull=True
         )
 
 

@@ -61,6 +61,7 @@ def test_the_store_menu_holds_orders_packs_zones_and_codes(admin_client):
         ("Returns", "/admin/returns/"),
         ("Inbox", "/admin/inbox/"),
         ("Reviews", "/admin/reviews/"),
+        ("Customers", "/admin/customers/"),
         ("Packs", "/admin/packs/"),
         ("Shipping zones", "/admin/shipping-zones/"),
         ("Discount codes", "/admin/discount-codes/"),
