@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from apothecary.catalog.models import StockMovementKind
 from apothecary.catalog.services import stock_release
 from apothecary.core.machines import InvalidTransition, transition
 
@@ -81,7 +82,8 @@ def order_transition(
             message=message[:500],
         )
         if to == OrderStatus.CANCELLED or (to == OrderStatus.REFUNDED and not locked.shipped_at):
-            _release_order_stock(locked)  # nothing left the warehouse: the units are back
+            # nothing left the warehouse: the units are back
+            _release_order_stock(locked, actor=actor, reason=message or OrderStatus(to).label)
         if to in EMAILS:
             queue_order_email(locked, EMAILS[to])
         if to == OrderStatus.PAID:
@@ -102,11 +104,18 @@ def order_transition(
     return order
 
 
-def _release_order_stock(order: Order) -> None:
+def _release_order_stock(order: Order, *, actor=None, reason: str = "") -> None:
     if order.stock_released:
         return
     for line in order.lines.exclude(variant=None).order_by("variant_id"):
-        stock_release(variant_id=line.variant_id, quantity=line.quantity)
+        stock_release(
+            variant_id=line.variant_id,
+            quantity=line.quantity,
+            kind=StockMovementKind.CANCELLATION,
+            reason=reason,
+            actor=actor,
+            reference=f"order {order.number}",
+        )
     Order.objects.filter(pk=order.pk).update(stock_released=True)
     order.stock_released = True
 
