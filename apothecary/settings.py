@@ -270,7 +270,12 @@ except (ValueError, babel.UnknownLocaleError) as error:
         f"STORE_LOCALE={STORE_LOCALE!r} is not a locale Babel knows: use e.g. en_US or de_DE."
     ) from error
 CART_MAX_QUANTITY_PER_LINE = int(os.environ.get("CART_MAX_QUANTITY_PER_LINE", "10"))
-ORDER_PAYMENT_WINDOW_MINUTES = int(os.environ.get("ORDER_PAYMENT_WINDOW_MINUTES", "60"))
+# An unpaid order holds its stock this long, then release_expired_orders cancels it.
+ORDER_PAYMENT_WINDOW_MINUTES = int(os.environ.get("ORDER_PAYMENT_WINDOW_MINUTES", "15"))
+# Unpaid orders (inside the payment window) one email, account or session may hold at once,
+# and, looser because homes and offices share an address, one IP address.
+MAX_UNPAID_ORDERS_PER_CUSTOMER = int(os.environ.get("MAX_UNPAID_ORDERS_PER_CUSTOMER", "3"))
+MAX_UNPAID_ORDERS_PER_IP = int(os.environ.get("MAX_UNPAID_ORDERS_PER_IP", "10"))
 STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "")
 # Contact form: messages accepted per visitor address per hour, and per email address per day.
 CONTACT_LIMIT_PER_IP = int(os.environ.get("CONTACT_LIMIT_PER_IP", "10"))

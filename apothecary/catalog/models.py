@@ -3,10 +3,11 @@ plain rows, so publishing or reverting a page never changes a price or a stock c
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -129,6 +130,13 @@ class VariantQuerySet(models.QuerySet):
     def in_stock(self):
         return self.filter(Q(stock__isnull=True) | Q(stock__gt=0))
 
+    def low_stock(self):
+        """Tracked packs with some units left, at or under their low-stock threshold."""
+        return self.filter(stock__gt=0, stock__lte=F("low_stock_threshold"))
+
+    def sold_out(self):
+        return self.filter(stock=0)
+
 
 class Variant(models.Model):
     """A pack of a product that can be bought: its SKU, price and stock."""
@@ -145,8 +153,16 @@ class Variant(models.Model):
         **money_field_kwargs(null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]),
         help_text="The usual price, shown struck through when higher than the price.",
     )
+    # Changed only by catalog.services (stock_take, stock_release, stock_adjust), each one
+    # conditional UPDATE that writes a StockMovement.
     stock = models.PositiveIntegerField(
         null=True, blank=True, help_text="Units in stock. Leave empty when stock is not tracked."
+    )
+    low_stock_threshold = models.PositiveIntegerField(
+        "Low stock at",
+        default=5,
+        help_text="When stock falls to this many units or fewer, staff are emailed once and "
+        "the pack page says how many are left.",
     )
     weight_grams = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
@@ -167,6 +183,17 @@ class Variant(models.Model):
     def __str__(self):
         return f"{self.product.title}: {self.name} ({self.sku})"
 
+    def save(self, *args, **kwargs):
+        """Saving a pack that exists never writes its stock: the count it was read with may
+        be older than a sale made meanwhile. Stock moves through catalog.services."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "stock"
+            ]
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.compare_at_price is not None and self.compare_at_price <= self.price:
             raise ValidationError(
@@ -183,7 +210,55 @@ class Variant(models.Model):
 
     @property
     def low_stock(self) -> bool:
-        return self.is_tracked and 0 < self.stock <= 5
+        return self.is_tracked and 0 < self.stock <= self.low_stock_threshold
+
+
+class StockMovementKind(models.TextChoices):
+    INITIAL = "initial", "Initial stock"
+    SALE = "sale", "Sale"
+    CANCELLATION = "cancellation", "Cancelled order"
+    RETURN_RESTOCK = "return_restock", "Return restocked"
+    ADJUSTMENT = "adjustment", "Manual adjustment"
+
+
+class StockMovement(models.Model):
+    """One change of a pack's stock, written by the service that made it, in its
+    transaction: how many units came or went, what was left after, why and who. Orders are
+    above the catalog, so an order or a return is named in `reference`, not linked."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stock_movements")
+    kind = models.CharField(max_length=20, choices=StockMovementKind.choices)
+    change = models.IntegerField(help_text="Units added (positive) or taken (negative).")
+    stock_after = models.PositiveIntegerField()
+    reason = models.CharField(max_length=300, blank=True)
+    reference = models.CharField(max_length=80, blank=True, help_text="e.g. order ABC23456")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A staff adjustment sent twice (a double click) is made once.
+    idempotency_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["variant", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(change=0) | Q(kind="initial"), name="stock_movement_changes"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.signed_change} → {self.stock_after}"
+
+    @property
+    def signed_change(self) -> str:
+        """ "+24", "−2" (a minus sign), or the opening count as it is."""
+        if self.kind == StockMovementKind.INITIAL:
+            return str(self.change)
+        return f"{self.change:+d}".replace("-", "\N{MINUS SIGN}")
 
 
 class OrderPage(BasePage):

@@ -1,20 +1,185 @@
-"""Stock writes: one conditional UPDATE each, never read-then-write."""
+"""Stock writes: one conditional UPDATE each, never read-then-write, and a StockMovement for
+every change of a tracked pack, in the same transaction.
 
+Each function runs in a transaction (a savepoint inside the caller's): after its UPDATE the
+row stays locked until commit, so the stock read back for the movement is the one this
+change left. A change that takes a pack to its low-stock threshold or under it, from above,
+emails the staff once (core.notifications, keyed by that movement): the sales after it send
+nothing until a restock lifts the pack above the threshold again."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 
-from .models import Variant
+from apothecary.core.notifications import StaffEvent, notify_staff
+
+from .models import StockMovement, StockMovementKind, Variant
+
+# The most one adjustment may add or take, against a typo of a few extra digits.
+ADJUSTMENT_LIMIT = 100_000
 
 
-def stock_take(*, variant_id: int, quantity: int) -> bool:
+class StockError(ValueError):
+    """A stock change that cannot be made now; the message says why. The admin answers 409."""
+
+    status = 409
+
+
+def stock_take(
+    *,
+    variant_id: int,
+    quantity: int,
+    kind: str = StockMovementKind.SALE,
+    reason: str = "",
+    actor=None,
+    reference: str = "",
+) -> bool:
     """Take `quantity` units; False (and nothing changed) when fewer are left. Untracked
     variants always succeed. Call inside the order's transaction, lines in pk order."""
-    if Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(
-        stock=F("stock") - quantity
-    ):
-        return True
+    with transaction.atomic():
+        if Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(
+            stock=F("stock") - quantity
+        ):
+            _record(variant_id, -quantity, kind, reason=reason, actor=actor, reference=reference)
+            return True
     return Variant.objects.filter(pk=variant_id, stock__isnull=True).exists()
 
 
-def stock_release(*, variant_id: int, quantity: int) -> None:
-    """Put `quantity` units back (a cancelled or expired order, a restocked return)."""
-    Variant.objects.filter(pk=variant_id, stock__isnull=False).update(stock=F("stock") + quantity)
+def stock_release(
+    *, variant_id: int, quantity: int, kind: str, reason: str = "", actor=None, reference: str = ""
+) -> None:
+    """Put `quantity` units back: a cancelled or expired order (kind CANCELLATION), a
+    restocked return (RETURN_RESTOCK). Untracked variants are left as they are."""
+    with transaction.atomic():
+        if Variant.objects.filter(pk=variant_id, stock__isnull=False).update(
+            stock=F("stock") + quantity
+        ):
+            _record(variant_id, quantity, kind, reason=reason, actor=actor, reference=reference)
+
+
+def stock_adjust(
+    *, variant_id: int, change: int, reason: str, actor=None, key: str | None = None
+) -> StockMovement:
+    """Add (`change` > 0) or take away units by hand, with a reason: a delivery, a count,
+    damaged goods. One conditional UPDATE relative to the stock as it is, so a sale made
+    while the page was open is kept; never below zero. The same `key` (the form's) makes the
+    adjustment once. Raises StockError with what to do."""
+    reason = reason.strip()
+    if not reason:
+        raise StockError("Say why the stock changes.")
+    if not change or abs(change) > ADJUSTMENT_LIMIT:
+        raise StockError(f"Change the stock by 1 to {ADJUSTMENT_LIMIT:,} units, up or down.")
+    if key and (done := StockMovement.objects.filter(idempotency_key=key).first()):
+        return done
+    try:
+        with transaction.atomic():
+            rows = Variant.objects.filter(pk=variant_id, stock__isnull=False)
+            if change < 0:
+                rows = rows.filter(stock__gte=-change)
+            if not rows.update(stock=F("stock") + change):
+                raise _adjust_refusal(variant_id, change)
+            return _record(
+                variant_id,
+                change,
+                StockMovementKind.ADJUSTMENT,
+                reason=reason,
+                actor=actor,
+                key=key,
+            )
+    except IntegrityError:
+        if key and (done := StockMovement.objects.filter(idempotency_key=key).first()):
+            return done  # the same form, sent twice at once: the other one made it
+        raise
+
+
+def _adjust_refusal(variant_id: int, change: int) -> StockError:
+    found = list(Variant.objects.filter(pk=variant_id).values_list("stock", flat=True))
+    if not found:
+        return StockError("This pack no longer exists.")
+    stock = found[0]
+    if stock is None:
+        return StockError("Stock is not tracked for this pack: start tracking it first.")
+    return StockError(
+        f"Only {stock} in stock now: taking away {-change} would leave fewer than none."
+    )
+
+
+def stock_start_tracking(
+    *, variant_id: int, units: int, reason: str = "", actor=None
+) -> StockMovement:
+    """Count an untracked pack's stock for the first time (or a new pack's opening stock)."""
+    if units < 0:
+        raise StockError("Stock cannot be less than zero.")
+    with transaction.atomic():
+        if not Variant.objects.filter(pk=variant_id, stock__isnull=True).update(stock=units):
+            raise StockError("Stock is already tracked for this pack: adjust it instead.")
+        return _record(
+            variant_id,
+            units,
+            StockMovementKind.INITIAL,
+            reason=reason or "Stock counted",
+            actor=actor,
+        )
+
+
+def stock_record_initial(*, variant: Variant, reason: str = "", actor=None) -> None:
+    """The opening stock of a pack just made with a stock count (the admin's "Add pack", the
+    demo): its first movement."""
+    if variant.stock is not None:
+        _record(
+            variant.pk,
+            variant.stock,
+            StockMovementKind.INITIAL,
+            reason=reason or "Opening stock",
+            actor=actor,
+        )
+
+
+def _record(
+    variant_id: int,
+    change: int,
+    kind: str,
+    *,
+    reason: str = "",
+    actor=None,
+    reference: str = "",
+    key: str | None = None,
+) -> StockMovement:
+    variant = Variant.objects.select_related("product").get(pk=variant_id)
+    movement = StockMovement.objects.create(
+        variant=variant,
+        kind=kind,
+        change=change,
+        stock_after=variant.stock,
+        reason=reason[:300],
+        reference=reference[:80],
+        actor=actor if getattr(actor, "pk", None) else None,
+        idempotency_key=key or None,
+    )
+    before = variant.stock - change
+    if kind != StockMovementKind.INITIAL and before > variant.low_stock_threshold >= variant.stock:
+        _notify_low_stock(variant, movement)
+    return movement
+
+
+def _notify_low_stock(variant: Variant, movement: StockMovement) -> None:
+    pack = f"{variant.product.title}, {variant.name} ({variant.sku})"
+    left = "sold out" if variant.stock == 0 else f"{variant.stock} left"
+    cause = movement.get_kind_display().lower()
+    if movement.reference:
+        cause += f", {movement.reference}"
+    url = settings.WAGTAILADMIN_BASE_URL + reverse("packs:stock", args=[variant.pk])
+    notify_staff(
+        event=StaffEvent.LOW_STOCK,
+        # One crossing, one email: the movement that crossed names it.
+        key=f"low_stock:{variant.pk}:{movement.pk}",
+        subject=f"Low stock: {pack}, {left}",
+        body=(
+            f"{pack} is {left}: its low-stock threshold is {variant.low_stock_threshold}.\n"
+            f"Last change: {movement.change:+d} ({cause}).\n\n"
+            f"Restock or adjust it here:\n{url}\n\n"
+            "You will not be emailed again for this pack until its stock has gone back above "
+            "the threshold and falls again.\n"
+        ),
+    )

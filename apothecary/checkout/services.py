@@ -18,6 +18,7 @@ from apothecary.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from apothecary.orders.services import queue_order_email
 
 from . import signals
+from .holds import Holder, holder_hash, unpaid_holds_refusal
 from .models import DiscountCode, DiscountRedemption, ShippingRate, ShippingZone
 from .pricing import totals_for_address
 
@@ -94,6 +95,10 @@ class SoldOut(CheckoutError):
     pass
 
 
+class TooManyUnpaidOrders(CheckoutError):
+    """The shopper holds as many unpaid orders as they may (checkout.holds)."""
+
+
 @dataclass
 class AddressData:
     name: str
@@ -122,13 +127,23 @@ def order_place(
     """Create the order from the cart and take its stock, all or nothing. The same
     idempotency key returns the order already made, so a double submit makes one order.
     Once a new order is committed, `order_placed` tells other apps, with the `visitor`
-    (whose cookies say where they came from)."""
+    (whose cookies say where they came from). A shopper holding too many unpaid orders is
+    refused (TooManyUnpaidOrders, checkout.holds)."""
     existing = Order.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
     lines = list(cart.lines.select_related("variant__product").order_by("variant_id"))
     if not lines:
         raise CheckoutError("Your cart is empty.")
+    visitor = visitor or Visitor()
+    holder = Holder(
+        email=email.lower(),
+        user_id=user.pk if user is not None else None,
+        session_hash=holder_hash(str(cart.token)),
+        client_ip_hash=holder_hash(visitor.ip),
+    )
+    if refusal := unpaid_holds_refusal(holder):
+        raise TooManyUnpaidOrders(refusal)
     priced = []
     for line in lines:
         info = purchase_info(line.variant)
@@ -185,9 +200,16 @@ def order_place(
         tax_amount=totals.tax,
         prices_include_tax=totals.prices_include_tax,
         total=totals.total,
+        session_hash=holder.session_hash,
+        client_ip_hash=holder.client_ip_hash,
     )
     for line, price in zip(lines, priced, strict=True):
-        if not stock_take(variant_id=line.variant_id, quantity=line.quantity):
+        if not stock_take(
+            variant_id=line.variant_id,
+            quantity=line.quantity,
+            actor=user,
+            reference=f"order {order.number}",
+        ):
             raise SoldOut(
                 f"{line.variant.product.title}, {line.variant.name} sold out "
                 "while you were checking out."
@@ -213,7 +235,6 @@ def order_place(
     )
     cart.lines.all().delete()
     queue_order_email(order, "confirmation")
-    visitor = visitor or Visitor()
     transaction.on_commit(
         lambda: signals.order_placed.send(sender=Order, order=order, visitor=visitor)
     )

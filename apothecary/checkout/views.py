@@ -22,7 +22,7 @@ from apothecary.orders.models import Order, OrderStatus
 
 from .forms import CheckoutDetailsForm, initial_from_order
 from .pricing import totals_for_address
-from .services import CheckoutError, DiscountError, SoldOut, order_place
+from .services import CheckoutError, DiscountError, SoldOut, TooManyUnpaidOrders, order_place
 
 DETAILS = "checkout_details"  # the cleaned details form, as form data
 KEY = "checkout_key"  # the idempotency key the review page handed out
@@ -215,6 +215,8 @@ def place(request):
         )
     except SoldOut as error:
         return _render_review(request, form, cart_view_lines(cart), error=str(error), status=409)
+    except TooManyUnpaidOrders as error:
+        return _render_review(request, form, lines, error=str(error), status=429)
     except DiscountError as error:
         form.add_error("discount_code", str(error))
         return _render_details(request, form, lines, status=400)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from apothecary.cart.services import cart_add, cart_create
 from apothecary.catalog.models import Variant
-from apothecary.catalog.services import stock_release
+from apothecary.catalog.services import stock_adjust
 from apothecary.checkout.services import AddressData, order_place, rates_for
 from apothecary.orders.models import Order, OrderLine, OrderStatus
 from apothecary.orders.services import order_deliver, order_mark_paid, order_ship
@@ -94,7 +94,11 @@ def demo_order(
         cart.delete()
         # The order took its pack from the shelf weeks ago; the shelf has been restocked
         # since, so the packs keep the stock store.toml gives them.
-        stock_release(variant_id=variant.pk, quantity=1)
+        stock_adjust(
+            variant_id=variant.pk,
+            change=1,
+            reason=f"Restocked after demo order {order.number}",
+        )
         order_mark_paid(order=order)
         carrier = parcels["us_carrier"] if buyer.country == "US" else parcels["carrier"]
         order_ship(

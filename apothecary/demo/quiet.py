@@ -5,6 +5,9 @@ import logging
 from contextlib import contextmanager
 
 from django.db import transaction
+from django.db.models import Max
+
+from apothecary.core.notifications import StaffNotification
 
 
 @contextmanager
@@ -15,7 +18,8 @@ def quietly():
     and, for a new order, `order_placed`, which finds no referral for a demo buyer. So seeding
     emails nobody, whichever mail and task backends are set. The services' INFO log lines
     ("review 12 written") are held back too: they would report events that never happened,
-    between the lines of the progress bar. Warnings still show."""
+    between the lines of the progress bar. Warnings still show. The staff notifications the
+    block asked for (a demo order paid, a pack running low) are dropped with their emails."""
     logger = logging.getLogger("apothecary")
     level = logger.level
     logger.setLevel(max(level, logging.WARNING))
@@ -23,7 +27,9 @@ def quietly():
         with transaction.atomic():
             connection = transaction.get_connection()
             queued = len(connection.run_on_commit)
+            last_notice = StaffNotification.objects.aggregate(last=Max("pk"))["last"] or 0
             yield
+            StaffNotification.objects.filter(pk__gt=last_notice).delete()
             # Work queued before the block comes first in the list; a savepoint rolled back
             # inside the block only ever removes work queued after it.
             del connection.run_on_commit[queued:]

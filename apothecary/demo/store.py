@@ -5,6 +5,7 @@ import json
 from decimal import Decimal
 
 from apothecary.catalog.models import ProductGalleryImage, ProductIndexPage, ProductPage, Variant
+from apothecary.catalog.services import stock_record_initial
 from apothecary.checkout.models import DiscountCode, ShippingRate, ShippingZone, ZoneRegionTax
 
 from . import content
@@ -48,10 +49,11 @@ def seed_product(home, index_spec: dict, faq_page, images, report) -> ProductPag
     if isinstance(product, ProductPage):
         for order, variant in enumerate(spec["variant"]):
             variant = _money(variant, "price", "compare_at_price")
-            _, created = Variant.objects.get_or_create(
+            made, created = Variant.objects.get_or_create(
                 sku=variant["sku"], defaults={**variant, "product": product, "sort_order": order}
             )
             if created:
+                stock_record_initial(variant=made, reason="Opening stock of the demo")
                 report.created.append(f"variant {variant['sku']}")
     return product
 

@@ -118,6 +118,10 @@ class Order(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     stock_released = models.BooleanField(default=False, editable=False)
+    # Who placed it, as keyed hashes (checkout.holds): how many unpaid orders, holding stock,
+    # one session or one network address may have at once.
+    session_hash = models.CharField(max_length=64, blank=True, editable=False)
+    client_ip_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

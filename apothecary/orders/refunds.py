@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import models, transaction
 
+from apothecary.catalog.models import StockMovementKind
 from apothecary.catalog.services import stock_release
 from apothecary.core.money import ZERO, format_money, quantize
 
@@ -149,7 +150,7 @@ def order_refund(
     if plan.amount <= 0:
         if return_request is None:
             raise RefundError("Nothing is left to refund on those units.")
-        _count_units(plan)
+        _count_units(plan, actor=actor, reason=reason)
         order.refresh_from_db()
         return None
     answers = signals.refund_requested.send(
@@ -193,14 +194,21 @@ def refund_record(
     )
 
 
-def _count_units(plan: RefundPlan) -> None:
+def _count_units(plan: RefundPlan, *, actor=None, reason: str = "") -> None:
     for planned in plan.lines:
         changes = {"refunded_quantity": models.F("refunded_quantity") + planned.quantity}
         if plan.restock:
             changes["restocked_quantity"] = models.F("restocked_quantity") + planned.quantity
         OrderLine.objects.filter(pk=planned.line.pk).update(**changes)
         if plan.restock and planned.line.variant_id:
-            stock_release(variant_id=planned.line.variant_id, quantity=planned.quantity)
+            stock_release(
+                variant_id=planned.line.variant_id,
+                quantity=planned.quantity,
+                kind=StockMovementKind.RETURN_RESTOCK,
+                reason=reason or "Refunded and put back on sale",
+                actor=actor,
+                reference=f"refund of order {plan.order.number}",
+            )
 
 
 def _write(
@@ -228,7 +236,7 @@ def _write(
         )
         for p in plan.lines
     )
-    _count_units(plan)
+    _count_units(plan, actor=actor, reason=reason)
     refunded = locked.refunded_amount + plan.amount
     order_transition(
         order=locked,

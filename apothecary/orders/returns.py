@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.db import models, transaction
 from django.utils import timezone
 
+from apothecary.catalog.models import StockMovementKind
 from apothecary.catalog.services import stock_release
 from apothecary.core.machines import transition
 
@@ -22,6 +23,7 @@ from .models import (
     ReturnStatus,
 )
 from .refunds import order_refund
+from .staff_notices import notify_return_requested
 
 
 class ReturnError(Exception):
@@ -83,6 +85,7 @@ def return_request_create(
         ReturnLine(request=request, order_line_id=pk, quantity=q) for pk, q in wanted.items()
     )
     _queue_email(request)
+    notify_return_requested(request)
     return request
 
 
@@ -132,7 +135,14 @@ def return_transition(
                     restocked_quantity=models.F("restocked_quantity") + line.quantity
                 )
                 if line.order_line.variant_id:
-                    stock_release(variant_id=line.order_line.variant_id, quantity=line.quantity)
+                    stock_release(
+                        variant_id=line.order_line.variant_id,
+                        quantity=line.quantity,
+                        kind=StockMovementKind.RETURN_RESTOCK,
+                        reason=note,
+                        actor=actor,
+                        reference=f"return {locked.pk} of order {locked.order.number}",
+                    )
         _queue_email(locked)
 
     changes = {"staff_note": note[:500]} if note else {}

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from apothecary.catalog.models import StockMovementKind
 from apothecary.catalog.services import stock_release
 from apothecary.core.machines import InvalidTransition, transition
 
@@ -92,7 +93,8 @@ def order_transition(
             message=message[:500],
         )
         if to == OrderStatus.CANCELLED or (to == OrderStatus.REFUNDED and not locked.shipped_at):
-            _release_order_stock(locked)  # nothing left the warehouse: the units are back
+            # nothing left the warehouse: the units are back
+            _release_order_stock(locked, actor=actor, reason=message or OrderStatus(to).label)
         email = "shipped" if fulfil == "ship" else EMAILS.get(to)
         if email:
             queue_order_email(locked, email)
@@ -116,15 +118,21 @@ def order_transition(
     return order
 
 
-def _release_order_stock(order: Order) -> None:
+def _release_order_stock(order: Order, *, actor=None, reason: str = "") -> None:
     """Every unit not put back already (by a refund that restocked it) goes back on sale."""
     if order.stock_released:
         return
     for line in order.lines.exclude(variant=None).order_by("variant_id"):
-        if line.quantity > line.restocked_quantity:
-            stock_release(
-                variant_id=line.variant_id, quantity=line.quantity - line.restocked_quantity
-            )
+        if line.quantity <= line.restocked_quantity:
+            continue
+        stock_release(
+            variant_id=line.variant_id,
+            quantity=line.quantity - line.restocked_quantity,
+            kind=StockMovementKind.CANCELLATION,
+            reason=reason,
+            actor=actor,
+            reference=f"order {order.number}",
+        )
     Order.objects.filter(pk=order.pk).update(stock_released=True)
     order.stock_released = True
 
