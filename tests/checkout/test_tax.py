@@ -319,21 +319,21 @@ def test_the_receipt_says_what_tax_the_total_includes(client, vat_order):
 def test_the_order_emails_say_what_tax_the_total_includes(vat_order):
     body = mail.outbox[-1].body
 
-    assert "Total: 85.86 USD, includes 14.31 USD tax (20%)" in body
+    assert "Total: $85.86, includes $14.31 tax (20%)" in body
     assert "Tax (" not in body
 
 
 def test_the_pay_page_says_what_tax_the_total_includes(client, vat_order):
     html = text(client.get(f"/payments/pay/{vat_order.token}/"))
 
-    assert "includes 14.31 USD tax (20%)" in html
+    assert "includes $14.31 tax (20%)" in html
     assert "Tax (20%)" not in html
 
 
 def test_the_admin_order_shows_the_included_tax(admin_client, vat_order):
     html = text(admin_client.get(f"/admin/orders/{vat_order.number}/"))
 
-    assert "Tax included (20%)</th><td>14.31 USD</td>" in html
+    assert "Tax included (20%)</th><td>$14.31</td>" in html
 
 
 def test_the_review_page_says_what_tax_the_total_includes(client, europe):
