@@ -24,7 +24,7 @@ from wagtail.permissions import policy_registry
 from apothecary.affiliates.models import Affiliate
 from apothecary.contact.models import ContactMessage
 from apothecary.core.admin.reports import BaseReportView
-from apothecary.core.money import quantize, store_currency
+from apothecary.core.money import format_money, quantize, store_currency
 from apothecary.orders.models import Order, ReturnRequest
 from apothecary.reviews.models import Review
 
@@ -49,7 +49,7 @@ def cents(value) -> Decimal:
 
 
 def money(value) -> str:
-    return f"{cents(value)} {store_currency()}"
+    return format_money(cents(value), store_currency())
 
 
 def day(value) -> str:

@@ -19,7 +19,13 @@ from wagtail.admin.ui.components import Component
 
 from apothecary.catalog.models import Variant
 from apothecary.catalog.wagtail_hooks import VariantFilterSet
-from apothecary.core.money import ZERO, money_field_kwargs, quantize, store_currency
+from apothecary.core.money import (
+    ZERO,
+    format_money,
+    money_field_kwargs,
+    quantize,
+    store_currency,
+)
 from apothecary.orders.models import Order, ReturnRequest, ReturnStatus
 from apothecary.orders.returns_admin import ReturnFilterSet
 from apothecary.orders.wagtail_hooks import REVENUE_STATUSES, OrderFilterSet
@@ -97,7 +103,9 @@ def compared(now: Decimal, before: Decimal, currency: str) -> str:
     if not before:
         return f"none in the {PERIOD_DAYS} days before" if not now else "new this period"
     change = (now - before) / before * 100
-    return f"{change:+.0f}% against {before} {currency} in the {PERIOD_DAYS} days before"
+    return (
+        f"{change:+.0f}% against {format_money(before, currency)} in the {PERIOD_DAYS} days before"
+    )
 
 
 class DashboardPanel(Component):
@@ -167,7 +175,7 @@ class DashboardPanel(Component):
             Tile(
                 "revenue",
                 f"revenue, last {PERIOD_DAYS} days",
-                f"{now.revenue} {currency}",
+                format_money(now.revenue, currency),
                 url,
                 note=f"{now.orders} orders, after refunds; "
                 + compared(now.revenue, then.revenue, currency),
@@ -175,7 +183,7 @@ class DashboardPanel(Component):
             Tile(
                 "average",
                 f"average order, last {PERIOD_DAYS} days",
-                f"{now.average} {currency}",
+                format_money(now.average, currency),
                 url,
                 note=compared(now.average, then.average, currency),
             ),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from apothecary.core.money import format_money
 from apothecary.core.notifications import StaffEvent, notify_staff
 
 from .models import Order, ReturnRequest
@@ -20,7 +21,7 @@ def _admin_url(name: str, arg) -> str:
 
 
 def _money(amount, order: Order) -> str:
-    return f"{amount:.2f} {order.currency}"
+    return format_money(amount, order.currency)
 
 
 def notify_order_paid(order: Order) -> None:
@@ -44,7 +45,7 @@ def notify_order_paid(order: Order) -> None:
             f"Order {order.number} was paid: {_money(order.total, order)}.\n\n"
             f"Items:\n{items}\n\n"
             f"{discount}"
-            f"Shipping ({order.shipping_method}): {_money(order.shipping_amount, order)}\n"
+            f"Shipping: {_money(order.shipping_amount, order)}, {order.shipping_method}\n"
             f"Tax: {_money(order.tax_amount, order)}\n"
             f"Total: {_money(order.total, order)}\n\n"
             f"Customer: {order.shipping_name} <{order.email}>\n"

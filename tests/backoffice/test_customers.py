@@ -101,7 +101,7 @@ def test_the_list_shows_each_customer_with_a_link_to_their_page(admin_client, cu
     grace = Order.objects.filter(email="grace@shop.test").order_by("number").last()
     assert f'href="/admin/customers/order/{grace.number}/"' in html
     assert re.search(r'href="/admin/customers/account/\d+/"[^>]*>\s*Dave Doe', html)
-    assert "30.00 USD" in html and "4.00 USD" in html
+    assert "$30.00" in html and "$4.00" in html
     assert "staff@shop.test" not in html
 
 
@@ -190,7 +190,7 @@ def test_the_customer_page_shows_their_orders_returns_reviews_messages_and_affil
     assert response.status_code == 200
     assert "<title>Customer Hana Ito" in html
     assert re.search(r'data-figure="orders">2<', html)
-    assert re.search(r'data-figure="spent">30.00 USD<', html)
+    assert re.search(r'data-figure="spent">\$30.00<', html)
     orders = re.findall(r'href="/admin/orders/([2-9A-Z]+)/"', html)
     assert orders == [second.number, first.number]  # newest first
     assert f'href="/admin/returns/{first.returns.get().pk}/"' in html

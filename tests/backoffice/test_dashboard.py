@@ -122,12 +122,12 @@ def test_revenue_and_average_order_this_period_against_the_previous_one(admin_cl
     assert (now.orders, now.revenue, now.average) == (3, Decimal("50.00"), Decimal("18.33"))
     assert (then.orders, then.revenue, then.average) == (1, Decimal("35.00"), Decimal("35.00"))
     found = tiles(admin_client)
-    assert found["revenue"][0] == "50.00 USD"
+    assert found["revenue"][0] == "$50.00"
     assert found["revenue"][2] == (
-        "3 orders, after refunds; +43% against 35.00 USD in the 30 days before"
+        "3 orders, after refunds; +43% against $35.00 in the 30 days before"
     )
-    assert found["average"][0] == "18.33 USD"
-    assert found["average"][2] == "-48% against 35.00 USD in the 30 days before"
+    assert found["average"][0] == "$18.33"
+    assert found["average"][2] == "-48% against $35.00 in the 30 days before"
     url = found["revenue"][1]
     assert f"paid_at_from={this.first.isoformat()}" in url
     html = admin_client.get(url).content.decode()

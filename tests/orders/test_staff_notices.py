@@ -44,10 +44,10 @@ def test_a_paid_order_emails_the_staff_once_with_number_total_items_and_link(ord
         order_mark_paid(order=order)  # the provider's second notice of the same payment
 
     [email] = staff_emails("New paid order")
-    assert email.subject == f"New paid order {order.number}: 25.00 USD"
-    assert f"Order {order.number} was paid: 25.00 USD." in email.body
-    assert f"2 × Notice Patch, 30 patches ({order.lines.get().sku}): 20.00 USD" in email.body
-    assert "Shipping (Standard): 5.00 USD" in email.body
+    assert email.subject == f"New paid order {order.number}: $25.00"
+    assert f"Order {order.number} was paid: $25.00." in email.body
+    assert f"2 × Notice Patch, 30 patches ({order.lines.get().sku}): $20.00" in email.body
+    assert "Shipping: $5.00, Standard" in email.body
     assert f"{settings.WAGTAILADMIN_BASE_URL}/admin/orders/{order.number}/" in email.body
 
 
