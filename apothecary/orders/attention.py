@@ -8,7 +8,7 @@ Count or list them with `Order.objects.filter(needs_attention=True)`."""
 import logging
 
 from django.db import transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from apothecary.core.notifications import StaffEvent, notify_staff
@@ -27,7 +27,7 @@ class AttentionError(ValueError):
 def _admin_url(order: Order) -> str:
     try:
         return reverse("store_orders:inspect", args=[order.number])
-    except Exception:  # the admin's URLs are not loaded (a management command)
+    except NoReverseMatch:  # the admin's URLs are not loaded (a management command)
         return ""
 
 

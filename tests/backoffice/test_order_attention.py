@@ -138,7 +138,7 @@ def test_the_detail_shows_the_reason_and_resolving_clears_it(admin_client, order
     page = admin_client.get(f"/admin/orders/{order.number}/").content.decode()
     assert 'id="order-attention"' not in page
     assert "Resolved: Duplicate payment. Refunded the second payment" in page
-    assert 'action="/admin/orders/%s/resolve/"' % order.number not in page
+    assert f'action="/admin/orders/{order.number}/resolve/"' not in page
 
 
 def test_mark_resolved_is_not_offered_without_a_flag_and_refused_when_posted(admin_client, order):
