@@ -9,7 +9,8 @@ from django.db import transaction
 from payments import PaymentError, PaymentStatus, RedirectNeeded
 from phonenumber_field.phonenumber import to_python as phone_to_python
 
-from apothecary.orders.models import Order, OrderStatus
+from apothecary.orders.attention import order_flag, order_note
+from apothecary.orders.models import AttentionReason, Order, OrderStatus
 from apothecary.orders.refunds import RefundError
 from apothecary.orders.services import order_mark_paid
 
@@ -86,26 +87,12 @@ def payment_form(*, payment: Payment, data=None):
 
 def payment_apply_status(*, payment: Payment) -> None:
     """React to the payment's status: a confirmed payment pays its order; a rejected one
-    leaves the order waiting for another try. Safe to apply any number of times."""
+    leaves the order waiting for another try. A payment confirmed for an order cancelled
+    meanwhile, or paid by another payment, is surplus: the order is flagged for attention
+    (and the payment refunded, when the setting allows). Safe to apply any number of times."""
     if payment.status == PaymentStatus.CONFIRMED:
-        # Our providers capture at once; the dummy provider does not record it. (The field's
-        # default is the string "0.0" on an instance not read back from the database.)
-        if Decimal(payment.captured_amount or 0) <= 0:
-            Payment.objects.filter(pk=payment.pk).update(captured_amount=payment.total)
-            payment.captured_amount = payment.total
-        order = order_mark_paid(order=payment.order)
-        if order.status == OrderStatus.CANCELLED:
-            logger.error(
-                "payment %s confirmed for cancelled order %s: refund it",
-                payment.pk,
-                order.number,
-            )
-        elif order.payments.filter(status=PaymentStatus.CONFIRMED).exclude(pk=payment.pk).exists():
-            logger.error(
-                "payment %s confirmed for order %s, which another payment had paid: refund it",
-                payment.pk,
-                order.number,
-            )
+        with transaction.atomic():
+            _payment_confirmed(payment)
     elif payment.status in (PaymentStatus.REJECTED, PaymentStatus.ERROR):
         logger.info(
             "payment %s of order %s %s: %s; the order waits for another try",
@@ -116,6 +103,106 @@ def payment_apply_status(*, payment: Payment) -> None:
         )
 
 
+def _payment_confirmed(payment: Payment) -> None:
+    # Our providers capture at once; the dummy provider does not record it. (The field's
+    # default is the string "0.0" on an instance not read back from the database.)
+    if Decimal(payment.captured_amount or 0) <= 0:
+        Payment.objects.filter(pk=payment.pk).update(captured_amount=payment.total)
+        payment.captured_amount = payment.total
+    order = order_mark_paid(order=payment.order)
+    order = Order.objects.select_for_update().get(pk=order.pk)  # one anomaly check at a time
+    if Payment.objects.filter(pk=payment.pk).exclude(surplus_reason="").exists():
+        return  # told already
+    if order.status == OrderStatus.CANCELLED:
+        _payment_surplus(payment, order, AttentionReason.PAID_AFTER_CANCELLATION)
+    elif (
+        order.payments.filter(status__in=SETTLED_STATUSES, surplus_reason="")
+        .exclude(pk=payment.pk)
+        .exists()
+    ):
+        _payment_surplus(payment, order, AttentionReason.DUPLICATE_PAYMENT)
+
+
+def _payment_surplus(payment: Payment, order: Order, reason: str) -> None:
+    """The payment's money is not the order's: mark it, flag the order and, when the setting
+    allows, refund it whole after the commit."""
+    Payment.objects.filter(pk=payment.pk).update(surplus_reason=reason)
+    payment.surplus_reason = reason
+    auto = settings.PAYMENTS_AUTO_REFUND_SURPLUS
+    what = (
+        "the order was cancelled before"
+        if reason == AttentionReason.PAID_AFTER_CANCELLATION
+        else "another payment had paid the order"
+    )
+    order_flag(
+        order=order,
+        reason=reason,
+        note=(
+            f"Payment {payment.pk} ({payment.variant}, {payment.transaction_id or 'no reference'})"
+            f" took {payment.captured_amount} {payment.currency}, but {what}. "
+            + (
+                "It is being refunded automatically."
+                if auto
+                else "Refund it at the provider (PAYMENTS_AUTO_REFUND_SURPLUS is off)."
+            )
+        ),
+        actor_label="payment provider",
+    )
+    if auto:
+        from .tasks import refund_surplus_payment
+
+        transaction.on_commit(
+            lambda: refund_surplus_payment.enqueue(payment_id=payment.pk), robust=True
+        )
+
+
+def payment_refund_surplus(*, payment_id: int) -> str:
+    """Refund a surplus payment whole through its provider, once: under the payment's row lock,
+    only while it is still confirmed, and only while it is still surplus (its order cancelled,
+    or paid by another payment not refunded). The order's ledger is not touched: the order's
+    money is the other payment's. The order's history says what happened."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+        if payment is None or payment.status != PaymentStatus.CONFIRMED:
+            return "nothing to refund"
+        if not payment.surplus_reason:
+            return "not surplus"
+        order = payment.order
+        if payment.surplus_reason == AttentionReason.PAID_AFTER_CANCELLATION:
+            safe = order.status == OrderStatus.CANCELLED
+        else:
+            safe = (
+                order.payments.filter(status=PaymentStatus.CONFIRMED, surplus_reason="")
+                .exclude(pk=payment.pk)
+                .exists()
+            )
+        if not safe:
+            order_note(
+                order=order,
+                message=f"Payment {payment.pk} was not refunded automatically: the order's "
+                "payments changed; a person decides.",
+            )
+            return "not safe"
+        amount = Decimal(payment.captured_amount)
+        try:
+            payment.refund(amount)
+        except (PaymentError, ValueError) as error:
+            order_note(
+                order=order,
+                message=f"The automatic refund of payment {payment.pk} failed: {error}",
+            )
+            logger.error("surplus payment %s not refunded: %s", payment.pk, error)
+            return "failed"
+        made = getattr(payment.attrs, "refund", None)
+        reference = made.get("id", "") if isinstance(made, dict) else ""
+        order_note(
+            order=order,
+            message=f"Surplus payment {payment.pk} refunded automatically: {amount} "
+            f"{payment.currency}" + (f" ({payment.variant}:{reference})" if reference else "."),
+        )
+        return "refunded"
+
+
 def payment_refund(*, order: Order, amount: Decimal) -> str:
     """Give `amount` of `order` back through its confirmed payment, inside the ledger's
     transaction (orders.refunds.order_refund asks, and writes the ledger row). Returns the
@@ -123,7 +210,12 @@ def payment_refund(*, order: Order, amount: Decimal) -> str:
     then recognised), RefundError when the provider cannot or will not."""
     payment = (
         Payment.objects.select_for_update()
-        .filter(order=order, status=PaymentStatus.CONFIRMED, captured_amount__gte=amount)
+        .filter(
+            order=order,
+            status=PaymentStatus.CONFIRMED,
+            captured_amount__gte=amount,
+            surplus_reason="",  # a surplus payment's money is not the order's
+        )
         .order_by("pk")
         .first()
     )
@@ -195,14 +287,17 @@ def _stripe_confirm(*, payment: Payment, session: dict, event_id: str) -> str:
         return "already confirmed"
     amount, currency = session.get("amount_total"), session.get("currency", "")
     if amount != _stripe_amount(payment) or currency.lower() != payment.currency.lower():
-        logger.error(
-            "stripe event %s: session paid %s %s, payment %s is for %s %s",
-            event_id,
-            amount,
-            currency,
-            payment.pk,
-            payment.total,
-            payment.currency,
+        # The customer paid, but not what the order asks: a person decides (the payment stays
+        # open, the order unpaid, and it is not cancelled for being late while flagged).
+        order_flag(
+            order=payment.order,
+            reason=AttentionReason.AMOUNT_MISMATCH,
+            note=(
+                f"Stripe session {session.get('id', '?')} (event {event_id}) paid {amount} "
+                f"{currency.upper()} in the currency's smallest unit; payment {payment.pk} is "
+                f"for {payment.total} {payment.currency}."
+            ),
+            actor_label="payment provider",
         )
         return "amount mismatch"
     payment.transaction_id = session.get("id", "")
