@@ -297,6 +297,9 @@ if STRIPE_SECRET_KEY:
             "secure_endpoint": True,
         },
     )
+# A payment confirmed for a cancelled order, or for an order another payment paid, is refunded
+# whole through its provider, once (the order is flagged for attention either way).
+PAYMENTS_AUTO_REFUND_SURPLUS = env_bool("PAYMENTS_AUTO_REFUND_SURPLUS", False)
 PAYMENT_VARIANT = os.environ.get("PAYMENT_VARIANT", "stripe" if STRIPE_SECRET_KEY else "dummy")
 if not DEBUG and PAYMENT_VARIANT == "dummy" and not env_bool("ALLOW_DUMMY_PAYMENTS", False):
     raise ImproperlyConfigured(

@@ -31,6 +31,7 @@ from apothecary.core.money import format_money
 from . import services
 from .admin_edit import EDIT_ACTION
 from .allocation import order_shares
+from .attention import AttentionError, order_clear_flag
 from .models import ALLOWED_TRANSITIONS, Order, OrderStatus
 from .refunds import RefundError, order_refund, refund_plan
 
@@ -175,6 +176,24 @@ class CancelForm(ActionForm):
         return self.cleaned_data["reason"].strip()
 
 
+class ResolveForm(ActionForm):
+    note = forms.CharField(
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What was done (optional), kept in the order's history.",
+    )
+
+
+def attention_state(order: Order) -> str:
+    """A new flag after the page was opened makes "Mark resolved" stale."""
+    return f"{order_state(order)}|{order.attention_reason}|{order.attention_at}"
+
+
+def _resolve(order, data, actor):
+    return order_clear_flag(order=order, actor=actor, note=data.get("note", ""))
+
+
 def _ship(order, data, actor):
     return services.order_ship(
         order=order,
@@ -259,6 +278,16 @@ ACTIONS = action_table(
         destructive=True,
     ),
     EDIT_ACTION,
+    AdminAction(
+        name="resolve",
+        label="Mark resolved",
+        perform=_resolve,
+        done="Order {obj.number} no longer needs attention.",
+        form_class=ResolveForm,
+        state=attention_state,
+        applies=lambda order: order.needs_attention,
+        explains="Once the payment anomaly is dealt with (a refund made, the customer told).",
+    ),
 )
 
 STATUS_LABELS = dict(OrderStatus.choices)
@@ -313,7 +342,7 @@ class OrderDetailView(ActionDetailView):
 class OrderActionView(ActionPostMixin, OrderDetailView):
     """POST only: check, validate, call the service, then back to the detail page."""
 
-    action_errors = (InvalidTransition, RefundError, services.OrderEditError)
+    action_errors = (InvalidTransition, RefundError, services.OrderEditError, AttentionError)
 
 
 class OrderPackingSlipView(PermissionCheckedMixin, TemplateView):

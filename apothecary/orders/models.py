@@ -40,6 +40,16 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.REFUNDED: frozenset(),
 }
 
+
+class AttentionReason(models.TextChoices):
+    """Why an order needs a person to look at it (orders.attention.order_flag)."""
+
+    PAID_AFTER_CANCELLATION = "paid_after_cancellation", "Paid after cancellation"
+    AMOUNT_MISMATCH = "amount_mismatch", "Amount mismatch"
+    DUPLICATE_PAYMENT = "duplicate_payment", "Duplicate payment"
+    REFUND_AT_PROVIDER = "refund_at_provider", "Refund made at the provider"
+
+
 # Order numbers: letters and digits that cannot be misread (no 0/O, 1/I/L), random, not
 # sequential, so that one order's number says nothing about another's.
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -123,10 +133,32 @@ class Order(models.Model):
     session_hash = models.CharField(max_length=64, blank=True, editable=False)
     client_ip_hash = models.CharField(max_length=64, blank=True, editable=False)
 
+    # A payment anomaly waiting for a person (orders.attention): the reason of the latest flag,
+    # what was seen, when. Cleared by "Mark resolved"; the history keeps every flag.
+    needs_attention = models.BooleanField(default=False, editable=False)
+    attention_reason = models.CharField(
+        max_length=30, choices=AttentionReason.choices, blank=True, editable=False
+    )
+    attention_note = models.CharField(max_length=500, blank=True, editable=False)
+    attention_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "created_at"]), models.Index(fields=["email"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["email"]),
+            models.Index(
+                fields=["attention_at"],
+                condition=models.Q(needs_attention=True),
+                name="order_needs_attention",
+            ),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(needs_attention=False, attention_reason="")
+                | (models.Q(needs_attention=True) & ~models.Q(attention_reason="")),
+                name="order_attention_has_reason",
+            ),
             models.CheckConstraint(
                 condition=models.Q(total__gte=0), name="order_total_not_negative"
             ),

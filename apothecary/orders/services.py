@@ -195,11 +195,17 @@ def order_cancel(*, order: Order, actor=None, actor_label: str = "", reason: str
 
 
 def release_expired_orders(*, older_than: timedelta | None = None, now=None) -> int:
-    """Cancel unpaid orders older than the payment window and release their stock."""
+    """Cancel unpaid orders older than the payment window and release their stock, except
+    those flagged for attention. A payment confirmed after this flags the order instead
+    (payments.services.payment_apply_status)."""
     window = older_than or timedelta(minutes=settings.ORDER_PAYMENT_WINDOW_MINUTES)
     cutoff = (now or timezone.now()) - window
     count = 0
-    for order in Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, created_at__lt=cutoff):
+    # An order flagged for attention (e.g. paid the wrong amount) waits for a person.
+    waiting = Order.objects.filter(
+        status=OrderStatus.PENDING_PAYMENT, created_at__lt=cutoff, needs_attention=False
+    )
+    for order in waiting:
         try:
             order_cancel(
                 order=order, actor_label="system", reason="Not paid in time; the stock was released"

@@ -60,10 +60,14 @@ class OrderFilterSet(WagtailFilterSet):
     paid_at = django_filters.DateFromToRangeFilter(
         label="Paid between", widget=DateRangePickerWidget
     )
+    needs_attention = django_filters.BooleanFilter(
+        label="Needs attention",
+        widget=forms.Select(choices=[("", "All"), ("true", "Yes"), ("false", "No")]),
+    )
 
     class Meta:
         model = Order
-        fields = ["status", "created_at", "shipping_country"]
+        fields = ["status", "created_at", "shipping_country", "needs_attention"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,6 +99,14 @@ def total_display(order: Order) -> str:
 class OrderIndexView(SafeSpreadsheetExportMixin, IndexView):
     any_permission_required = ["change", "view"]
     packing_slip_url_name = None
+    template_name = "orders/admin/index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        count = Order.objects.filter(needs_attention=True).count()
+        context["attention_count"] = count
+        context["attention_url"] = f"{reverse(self.index_url_name)}?needs_attention=true"
+        return context
 
     def get_inspect_url(self, instance):
         if self.inspect_url_name and self.user_has_any_permission({"change", "view"}):
@@ -147,6 +159,12 @@ class OrderViewSet(ActionOnlyViewSetMixin, BaseModelViewSet):
             sort_key="status",
             primary=lambda order: order.status == OrderStatus.PAID,  # waiting to be shipped
         ),
+        Column(
+            "needs_attention",
+            label="Attention",
+            accessor=lambda order: order.get_attention_reason_display(),
+            sort_key="needs_attention",
+        ),
     ]
     filterset_class = OrderFilterSet
     search_fields = ["number", "email", "shipping_name"]
@@ -169,6 +187,7 @@ class OrderViewSet(ActionOnlyViewSetMixin, BaseModelViewSet):
         "refunded_amount",
         "carrier",
         "tracking_number",
+        "attention_reason",
     ]
     export_headings = {
         "number": "Order",
@@ -177,6 +196,7 @@ class OrderViewSet(ActionOnlyViewSetMixin, BaseModelViewSet):
         "shipping_name": "Name",
         "shipping_city": "City",
         "shipping_country": "Country",
+        "attention_reason": "Needs attention",
     }
     export_filename = "orders"
 

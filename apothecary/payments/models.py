@@ -12,6 +12,11 @@ OPEN_STATUSES = (PaymentStatus.WAITING, PaymentStatus.INPUT)
 
 class Payment(BasePayment):
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments")
+    # Set when the money of this payment is not the order's: it was confirmed for an order
+    # cancelled already, or paid by another payment (orders.AttentionReason). Such a payment
+    # is never refunded through the order's ledger; it may be refunded whole, once
+    # (services.payment_refund_surplus).
+    surplus_reason = models.CharField(max_length=30, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created", "-pk"]

@@ -1,6 +1,10 @@
 """Payment providers: django-payments' own, adjusted where they need it."""
 
+from datetime import timedelta
+
 import stripe
+from django.conf import settings
+from django.utils import timezone
 from payments import PaymentError, PaymentStatus
 from payments.stripe.providers import StripeProviderV3
 
@@ -11,17 +15,47 @@ def _plain(obj):
 
 
 class StripeCheckoutProvider(StripeProviderV3):
-    """Stripe Checkout, as django-payments' StripeProviderV3, with two changes:
+    """Stripe Checkout, as django-payments' StripeProviderV3, with these changes:
 
     - what Stripe returns is stored as plain data: the library json-dumps the session and
       the refund, which fails with the StripeObject of stripe-python ≥ 15;
-    - a refund carries an idempotency key, so that retrying one whose answer was lost (or
-      whose order update failed) does not refund twice.
+    - a session and a refund carry an idempotency key, so that retrying one whose answer was
+      lost (or whose order update failed) does not make a second one;
+    - a session expires with the order's payment window (`session_expiry`), not after
+      Stripe's default 24 hours, and its payment intent carries our token (the charge's
+      refunds find the payment by it).
 
     Events are applied by our webhook (views.stripe_webhook), not by process_data."""
 
     def create_session(self, payment):
-        return _plain(super().create_session(payment))
+        if payment.transaction_id:
+            raise PaymentError("This payment has already been processed.")
+        expires_at = session_expiry(payment)
+        params = {
+            "line_items": self.get_line_items(payment),
+            "mode": "payment",
+            "success_url": payment.get_success_url(),
+            "cancel_url": payment.get_failure_url(),
+            "client_reference_id": payment.token,
+            "expires_at": expires_at,
+            "payment_intent_data": {"metadata": {"token": payment.token}},
+        }
+        if payment.billing_email:
+            params["customer_email"] = payment.billing_email
+        name = f"{payment.billing_first_name} {payment.billing_last_name}".strip()
+        if name:
+            params["metadata"] = {"customer_name": name}
+        try:
+            session = stripe.checkout.Session.create(
+                api_key=self.api_key,
+                # A retry with the same expiry gets the session made already; one made
+                # later (a new expiry) is a new session for the same payment.
+                idempotency_key=f"checkout-{payment.token}-{expires_at}",
+                **params,
+            )
+        except stripe.StripeError as error:
+            raise PaymentError(str(error)) from error
+        return _plain(session)
 
     def refund(self, payment, amount=None):
         if payment.status != PaymentStatus.CONFIRMED:
@@ -49,3 +83,20 @@ class StripeCheckoutProvider(StripeProviderV3):
         payment.attrs.refund = _plain(refund)
         payment.save(update_fields=["extra_data"])
         return to_refund
+
+
+# Stripe refuses a Checkout Session that expires sooner than 30 minutes after it is made.
+STRIPE_MIN_SESSION_MINUTES = 30
+
+
+def session_expiry(payment, now=None) -> int:
+    """When the payment's Checkout Session expires (a Unix time): the end of the order's
+    payment window (settings.ORDER_PAYMENT_WINDOW_MINUTES after it was placed), so that the
+    shopper cannot pay an order cancelled for being late, but never sooner than Stripe's
+    minimum of 30 minutes from now. So a window shorter than 30 minutes, or a shopper who
+    comes back late in it, gets a session up to 30 minutes; a payment confirmed after the
+    order was cancelled flags the order (payments.services)."""
+    now = now or timezone.now()
+    window_end = payment.order.created_at + timedelta(minutes=settings.ORDER_PAYMENT_WINDOW_MINUTES)
+    earliest = now + timedelta(minutes=STRIPE_MIN_SESSION_MINUTES, seconds=30)  # clock skew
+    return int(max(window_end, earliest).timestamp())

@@ -21,7 +21,13 @@ from apothecary.orders.models import Order, OrderStatus
 
 from .forms import present_provider_form
 from .models import Payment
-from .services import OrderNotPayable, payment_form, payment_start, stripe_event_apply
+from .services import (
+    OrderNotPayable,
+    StripeUnavailable,
+    payment_form,
+    payment_start,
+    stripe_event_apply,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +140,10 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     except BadWebhook as error:
         logger.warning("stripe webhook refused: %s", error)
         return JsonResponse({"error": str(error)}, status=400)
-    result = stripe_event_apply(event=event)
+    try:
+        result = stripe_event_apply(event=event)
+    except StripeUnavailable as error:  # nothing was applied: Stripe delivers it again
+        logger.warning("stripe event %s not applied yet: %s", event["id"], error)
+        return JsonResponse({"error": "Stripe could not be reached; retry."}, status=503)
     logger.info("stripe event %s (%s): %s", event["id"], event.get("type"), result)
     return JsonResponse({"status": result})

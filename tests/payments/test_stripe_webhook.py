@@ -237,7 +237,8 @@ def test_a_session_paid_for_another_amount_does_not_pay_the_order(client, order,
     payment.refresh_from_db()
     assert order.status == OrderStatus.PENDING_PAYMENT
     assert payment.status == "waiting"
-    assert mail.outbox == []
+    assert order.attention_reason == "amount_mismatch"  # bug 5: it was only logged
+    assert paid_subjects() == []
 
 
 def test_without_a_webhook_secret_the_endpoint_refuses_everything(client, order, payment, settings):
