@@ -141,6 +141,17 @@ class DashboardPanel(Component):
             )
             tiles.append(
                 self._count_tile(
+                    "attention",
+                    "orders need attention",
+                    OrderFilterSet,
+                    Order,
+                    "store_orders:index",
+                    _query(needs_attention="true"),
+                    note="payment anomalies to deal with",
+                )
+            )
+            tiles.append(
+                self._count_tile(
                     "returns",
                     "returns waiting",
                     ReturnFilterSet,

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from apothecary.backoffice.dashboard import periods, sales
 from apothecary.catalog.models import Variant
-from apothecary.orders.models import Order, OrderStatus, ReturnRequest
+from apothecary.orders.attention import order_flag
+from apothecary.orders.models import AttentionReason, Order, OrderStatus, ReturnRequest
 from apothecary.orders.returns import return_request_create, return_transition
 from apothecary.orders.services import order_cancel, order_transition
 
@@ -47,7 +48,27 @@ def test_the_dashboard_panel_comes_first_with_its_tiles(admin_client, shop):
     html = admin_client.get("/admin/").content.decode()
 
     assert html.index("The store today") < html.index("Sales, last 30 days")
-    assert list(tiles(admin_client)) == ["to_ship", "returns", "low_stock", "revenue", "average"]
+    assert list(tiles(admin_client)) == [
+        "to_ship",
+        "attention",
+        "returns",
+        "low_stock",
+        "revenue",
+        "average",
+    ]
+
+
+def test_orders_that_need_attention_are_counted_and_listed(admin_client, shop):
+    variant, rate = shop
+    flagged = paid(make_order(variant, rate))
+    order_flag(order=flagged, reason=AttentionReason.DUPLICATE_PAYMENT, note="Paid twice")
+    paid(make_order(variant, rate))
+
+    value, url, note = tiles(admin_client)["attention"]
+
+    assert (value, url) == ("1", "/admin/orders/?needs_attention=true")
+    html = admin_client.get(url).content.decode()
+    assert set(re.findall(r'href="/admin/orders/([2-9A-Z]+)/"', html)) == {flagged.number}
 
 
 def test_orders_to_ship_are_the_paid_unshipped_ones_and_the_link_lists_them(admin_client, shop):
