@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apothecary.checkout",
     "apothecary.orders",
     "apothecary.payments",
+    "apothecary.invoices",
     "apothecary.reviews",
     "apothecary.contact",
     "apothecary.affiliates",

@@ -228,6 +228,7 @@ def _write(
         )
         for p in plan.lines
     )
+    signals.refund_recorded.send(sender=Refund, refund=refund)
     _count_units(plan)
     refunded = locked.refunded_amount + plan.amount
     order_transition(
