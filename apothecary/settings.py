@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apothecary.checkout",
     "apothecary.orders",
     "apothecary.payments",
+    "apothecary.invoices",
     "apothecary.reviews",
     "apothecary.contact",
     "apothecary.affiliates",

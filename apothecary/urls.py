@@ -14,6 +14,7 @@ from apothecary.checkout import urls as checkout_urls
 from apothecary.contact import urls as contact_urls
 from apothecary.core.cache import public_content
 from apothecary.core.views import robots_txt
+from apothecary.invoices import urls as invoices_urls
 from apothecary.orders import urls as orders_urls
 from apothecary.pages.views import search
 from apothecary.payments import urls as payments_urls
@@ -38,6 +39,7 @@ urlpatterns = [
     path("contact/", private(contact_urls)),
     path("affiliates/", private(affiliates_urls)),
     path("", private(orders_urls)),
+    path("", private(invoices_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", public_content(search), name="search"),
     path("sitemap.xml", public_content(sitemap), name="sitemap"),

@@ -25,6 +25,7 @@ from .affiliates import reset_affiliate_program, seed_affiliate_program
 from .compliance import seed_medical_review
 from .contact import reset_contact_settings, seed_contact_settings
 from .images import seed_images
+from .invoices import reset_invoices, seed_invoice_settings
 from .orders import ORDER_KEY_PREFIX
 from .research import seed_citations
 from .reviews import seed_reviews
@@ -67,7 +68,9 @@ def reset_demo() -> None:
     reset_contact_settings()
     reset_affiliate_program()
     # Their packs went with the product page: the demo buyers order again.
-    Order.objects.filter(idempotency_key__startswith=ORDER_KEY_PREFIX).delete()
+    demo_orders = Order.objects.filter(idempotency_key__startswith=ORDER_KEY_PREFIX)
+    reset_invoices(demo_orders)
+    demo_orders.delete()
 
 
 def _seed_admin(report: SeedReport) -> None:
@@ -105,6 +108,7 @@ def seed_demo(*, reset: bool = False, quiet: bool = False) -> SeedReport:
     home = pages.seed_home(root, site_spec["home"], images, report)
     progress.update(1)
     site = pages.seed_site(home, site_spec["brand"]["brand_name"])
+    seed_invoice_settings(site, report)
 
     faq_page = pages.seed_faq(home, report)
     product = seed_product(home, site_spec["products_index"], faq_page, images, report)

@@ -236,6 +236,7 @@ def _write(
         )
         for p in plan.lines
     )
+    signals.refund_recorded.send(sender=Refund, refund=refund)
     _count_units(plan, actor=actor, reason=reason)
     refunded = locked.refunded_amount + plan.amount
     order_transition(

@@ -125,4 +125,4 @@ def test_seeding_reads_every_data_file():
 
     names = sorted(str(path.relative_to(content.DATA_DIR)) for path in content.data_files())
     assert sorted({str(path.relative_to(content.DATA_DIR)) for path in read}) == names
-    assert len(names) == 32
+    assert len(names) == 33
