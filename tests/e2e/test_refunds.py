@@ -1,11 +1,13 @@
 """Money to the cent, in real Chromium: a discounted purchase, a partial refund, a return and
-a second refund; the ledger, the provider's refunds, the emails and the customer's order page
-agree."""
+a second refund; the ledger, the provider's refunds, the emails, the invoice, the credit notes
+and the customer's order page agree."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from pypdf import PdfReader
 
 from apothecary.demo.seeding import ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD
 from apothecary.orders.models import Order, OrderStatus, ReturnRequest, ReturnStatus
@@ -142,7 +144,24 @@ def test_a_discounted_order_refunded_returned_and_refunded_again_adds_up(
     for body, refund in zip(refund_mails, refunds, strict=True):
         assert f"We have refunded ${refund.amount}" in body
 
+    # The invoice and one credit note per refund, as the customer downloads them.
+    invoice = order.invoice
+    assert invoice.total == order.total
+    notes = list(invoice.credit_notes.order_by("number"))
+    assert [n.amount for n in notes] == [r.amount for r in refunds]
+    assert [n.refund_id for n in notes] == [r.pk for r in refunds]
     page.goto(live_server.url + order.get_absolute_url())
+    for link, document in [(f"invoice {invoice.reference}", invoice)] + [
+        (f"credit note {note.reference}", note) for note in notes
+    ]:
+        href = page.get_by_role("link", name=f"Download {link} (PDF)").get_attribute("href")
+        response = page.request.get(live_server.url + href)
+        assert response.status == 200 and response.body()[:4] == b"%PDF"
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+        assert document.reference in text
+        amount = document.total if document is invoice else document.amount
+        assert f"${amount}" in text
+
     text = page.content()
     assert "Refunded in all</th><td>$37.91" in text
     assert "Status: Partially refunded." in text and "Parcel: Delivered." in text
