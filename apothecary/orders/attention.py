@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from apothecary.core.money import format_money
 from apothecary.core.notifications import StaffEvent, notify_staff
 
 from .models import AttentionReason, Order, OrderEvent
@@ -60,8 +61,9 @@ def order_flag(*, order: Order, reason: str, note: str = "", actor_label: str = 
         key=f"needs_attention:{locked.pk}:{reason}:{event.pk}",
         subject=f"Order {locked.number} needs attention: {reason.label.lower()}",
         body=(
-            f"Order {locked.number} ({locked.email}, {locked.total} {locked.currency}) needs "
-            f"attention: {reason.label.lower()}.\n\n{note}\n\n"
+            f"Order {locked.number} ({locked.email}, "
+            f"{format_money(locked.total, locked.currency)}) needs attention: "
+            f"{reason.label.lower()}.\n\n{note}\n\n"
             + (f"Open it in the admin: {url}\n" if url else "")
         ),
     )

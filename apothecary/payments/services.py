@@ -10,7 +10,7 @@ from django.db import transaction
 from payments import PaymentError, PaymentStatus, RedirectNeeded
 from phonenumber_field.phonenumber import to_python as phone_to_python
 
-from apothecary.core.money import quantize
+from apothecary.core.money import format_money, quantize
 from apothecary.orders.attention import order_flag, order_note
 from apothecary.orders.models import AttentionReason, Order, OrderStatus
 from apothecary.orders.refunds import RefundError, refund_record
@@ -141,7 +141,7 @@ def _payment_surplus(payment: Payment, order: Order, reason: str) -> None:
         reason=reason,
         note=(
             f"Payment {payment.pk} ({payment.variant}, {payment.transaction_id or 'no reference'})"
-            f" took {payment.captured_amount} {payment.currency}, but {what}. "
+            f" took {format_money(payment.captured_amount, payment.currency)}, but {what}. "
             + (
                 "It is being refunded automatically."
                 if auto
@@ -199,8 +199,9 @@ def payment_refund_surplus(*, payment_id: int) -> str:
         reference = made.get("id", "") if isinstance(made, dict) else ""
         order_note(
             order=order,
-            message=f"Surplus payment {payment.pk} refunded automatically: {amount} "
-            f"{payment.currency}" + (f" ({payment.variant}:{reference})" if reference else "."),
+            message=f"Surplus payment {payment.pk} refunded automatically: "
+            f"{format_money(amount, payment.currency)}"
+            + (f" ({payment.variant}:{reference})" if reference else "."),
         )
         return "refunded"
 
@@ -304,7 +305,7 @@ def _stripe_confirm(*, payment: Payment, session: dict, event_id: str) -> str:
             note=(
                 f"Stripe session {session.get('id', '?')} (event {event_id}) paid {amount} "
                 f"{currency.upper()} in the currency's smallest unit; payment {payment.pk} is "
-                f"for {payment.total} {payment.currency}."
+                f"for {format_money(payment.total, payment.currency)}."
             ),
             actor_label="payment provider",
         )
@@ -379,8 +380,8 @@ def _stripe_charge_refunded(*, charge: dict, event_id: str) -> str:
             if not order.events.filter(message__contains=reference).exists():
                 order_note(
                     order=order,
-                    message=f"Stripe refunded {amount} {payment.currency} of surplus payment "
-                    f"{payment.pk} ({reference}).",
+                    message=f"Stripe refunded {format_money(amount, payment.currency)} of "
+                    f"surplus payment {payment.pk} ({reference}).",
                     actor_label="Stripe",
                 )
                 _payment_refunded_at_provider(payment, amount)
@@ -395,10 +396,12 @@ def _stripe_charge_refunded(*, charge: dict, event_id: str) -> str:
                 actor_label="Stripe",
             )
         except RefundError as error:
-            refused.append(f"{amount} {payment.currency} ({reference}) not recorded: {error}")
+            refused.append(
+                f"{format_money(amount, payment.currency)} ({reference}) not recorded: {error}"
+            )
             continue
         if made is not None:
-            recorded.append(f"{amount} {payment.currency} ({reference})")
+            recorded.append(f"{format_money(amount, payment.currency)} ({reference})")
             _payment_refunded_at_provider(payment, amount)
     if recorded or refused:
         order_flag(

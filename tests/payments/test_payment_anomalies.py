@@ -65,7 +65,7 @@ def test_a_payment_confirmed_after_the_order_was_cancelled_flags_it(
     assert order.status == OrderStatus.CANCELLED
     assert order.needs_attention
     assert order.attention_reason == AttentionReason.PAID_AFTER_CANCELLATION
-    assert "took 44.90 USD, but the order was cancelled before" in order.attention_note
+    assert "took $44.90, but the order was cancelled before" in order.attention_note
     assert "PAYMENTS_AUTO_REFUND_SURPLUS is off" in order.attention_note
     assert attention_subjects() == [
         f"Order {order.number} needs attention: paid after cancellation"
@@ -93,7 +93,7 @@ def test_with_the_setting_a_payment_after_cancellation_is_refunded_once(
     order.refresh_from_db()
     assert order.needs_attention  # a person still tells the customer
     assert "It is being refunded automatically." in order.attention_note
-    assert f"Surplus payment {payment.pk} refunded automatically: 44.90 USD." in history(order)
+    assert f"Surplus payment {payment.pk} refunded automatically: $44.90." in history(order)
     assert order.refunds.count() == 0  # the order's ledger: nothing was the order's money
     assert payment_refund_surplus(payment_id=payment.pk) == "nothing to refund"
 
@@ -172,7 +172,7 @@ def test_with_the_setting_a_second_stripe_payment_is_refunded_through_stripe_onc
     order.refresh_from_db()
     assert (order.status, order.refunded_amount) == (OrderStatus.PAID, Decimal("0"))
     assert order.attention_reason == AttentionReason.DUPLICATE_PAYMENT
-    assert f"Surplus payment {old.pk} refunded automatically: 44.90 USD (stripe:re_surplus)" in (
+    assert f"Surplus payment {old.pk} refunded automatically: $44.90 (stripe:re_surplus)" in (
         history(order)
     )
     assert len(attention_subjects()) == 1
@@ -219,7 +219,7 @@ def test_a_session_paid_for_another_amount_flags_the_order_which_then_is_not_aut
         AttentionReason.AMOUNT_MISMATCH,
     )
     assert "cs_test_a1b2c3" in order.attention_note
-    assert "paid 100 EUR" in order.attention_note and "for 44.90 USD" in order.attention_note
+    assert "paid 100 EUR" in order.attention_note and "for $44.90" in order.attention_note
     assert attention_subjects() == [f"Order {order.number} needs attention: amount mismatch"]
 
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(hours=2))

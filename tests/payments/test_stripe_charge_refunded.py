@@ -105,7 +105,7 @@ def test_a_refund_made_in_the_dashboard_is_recorded_and_flags_the_order(
     assert ledger(order) == [(Decimal("10.00"), "stripe:re_dash", "Stripe")]
     assert order.refunds.get().reason == "Refunded at Stripe (duplicate)"
     assert order.attention_reason == AttentionReason.REFUND_AT_PROVIDER
-    assert "10.00 USD (stripe:re_dash)" in order.attention_note
+    assert "$10.00 (stripe:re_dash)" in order.attention_note
     assert Payment.objects.get(pk=paid.pk).captured_amount == Decimal("34.90")
     subjects = [m.subject for m in mail.outbox]
     assert f"Order {order.number} needs attention: refund made at the provider" in subjects
@@ -199,7 +199,7 @@ def test_more_than_what_is_left_is_not_recorded_but_flags_the_order(client, orde
     order.refresh_from_db()
     assert order.refunded_amount == Decimal("0")
     assert order.attention_reason == AttentionReason.REFUND_AT_PROVIDER
-    assert "50.00 USD (stripe:re_big) not recorded: At most 44.90 USD" in order.attention_note
+    assert "$50.00 (stripe:re_big) not recorded: At most $44.90" in order.attention_note
 
 
 def test_a_forged_refund_event_is_refused(client, order, paid):
