@@ -235,7 +235,7 @@ def place(request):
 def done(request, token: str):
     """The confirmation page; its address (the order's secret token) is the only key to it."""
     order = get_object_or_404(
-        Order.objects.prefetch_related(
+        Order.objects.select_related("invoice").prefetch_related(
             "lines",
             "refunds__lines__order_line",
             "returns__lines__order_line",
