@@ -115,10 +115,30 @@ class PaypalCheckoutProvider(PaypalProvider):
     - the return must name this payment's PayPal id, and the executed payment must say
       "approved" for this payment's amount and currency, else it does not pay the order
       (the library confirms whatever the execution answers);
+    - items that do not add up to the subtotal (a discount) are sent as one item;
     - PayPal being unreachable is a PaymentError (the pay page says so), not a 500;
     - a refund keeps the payment confirmed until all of it is refunded (the library marks it
       refunded after any part), carries an idempotency key (PayPal-Request-Id), and its answer
       is kept in payment.attrs.refund for the ledger's reference."""
+
+    def get_transactions_data(self, payment):
+        """What the library sends, but PayPal refuses items that do not add up to the
+        subtotal (a discount, prices including tax): then the order is one item."""
+        data = super().get_transactions_data(payment)
+        transaction = data["transactions"][0]
+        items = transaction["item_list"]["items"]
+        subtotal = Decimal(transaction["amount"]["details"]["subtotal"])
+        if sum(Decimal(item["price"]) * int(item["quantity"]) for item in items) != subtotal:
+            transaction["item_list"]["items"] = [
+                {
+                    "name": payment.description[:127],
+                    "quantity": "1",
+                    "price": str(subtotal),
+                    "currency": payment.currency,
+                    "sku": "",
+                }
+            ]
+        return data
 
     def get_form(self, payment, data=None):
         try:

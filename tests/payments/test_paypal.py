@@ -18,6 +18,7 @@ from apothecary.orders.refunds import RefundError, order_refund
 from apothecary.payments.models import Payment
 from apothecary.payments.views import payment_choices
 from tests.helpers import h1
+from tests.store import make_cart, make_discount, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -151,8 +152,40 @@ def test_choosing_paypal_creates_the_payment_there_and_sends_the_shopper_to_appr
     assert created["intent"] == "sale"
     assert created["transactions"][0]["amount"]["total"] == "44.90"
     assert created["transactions"][0]["amount"]["currency"] == "USD"
+    assert created["transactions"][0]["item_list"]["items"] == [
+        {
+            "name": "Test Patch, 30 patches",
+            "quantity": "2",
+            "price": "19.95",
+            "currency": "USD",
+            "sku": payment.order.lines.get().sku,
+        }
+    ]
     back = created["redirect_urls"]["return_url"]
     assert back.startswith("http://127.0.0.1:8000" + payment.get_process_url())
+
+
+def test_a_discounted_order_is_sent_as_items_that_add_up_to_its_total(
+    client, variant, rate, paypal
+):
+    make_discount(code="SAVE10", kind="percent", value="10")
+    order = place_order(cart=make_cart((variant, 2)), rate=rate, discount_code="SAVE10")
+    assert order.discount_amount == Decimal("3.99")
+
+    assert choose_paypal(client, order).status_code == 302
+
+    sent = paypal.calls[1][3]["transactions"][0]
+    assert sent["amount"]["total"] == "40.91"  # 39.90 - 3.99 + 5.00 shipping
+    assert sent["amount"]["details"] == {"subtotal": "35.91", "tax": "0.00", "shipping": "5.00"}
+    assert sent["item_list"]["items"] == [
+        {
+            "name": f"Order {order.number}",
+            "quantity": "1",
+            "price": "35.91",
+            "currency": "USD",
+            "sku": "",
+        }
+    ]
 
 
 def test_choosing_the_card_with_paypal_offered_shows_the_card_form_and_pays(client, order, paypal):
