@@ -298,6 +298,22 @@ if STRIPE_SECRET_KEY:
             "secure_endpoint": True,
         },
     )
+# PayPal beside the default provider, when its REST app's keys are given; the shopper
+# approves at PayPal and comes back to payments:process_payment, where the payment is executed
+# (and so captured: the order is paid at once).
+PAYPAL_CLIENT_ID = os.environ.get("PAYPAL_CLIENT_ID", "")
+PAYPAL_SECRET = os.environ.get("PAYPAL_SECRET", "")
+PAYPAL_ENDPOINT = os.environ.get("PAYPAL_ENDPOINT", "https://api.sandbox.paypal.com")
+if PAYPAL_CLIENT_ID and PAYPAL_SECRET:
+    PAYMENT_VARIANTS["paypal"] = (
+        "apothecary.payments.providers.PaypalCheckoutProvider",
+        {
+            "client_id": PAYPAL_CLIENT_ID,
+            "secret": PAYPAL_SECRET,
+            "endpoint": PAYPAL_ENDPOINT,
+            "capture": True,  # an authorisation alone would leave the order unpaid
+        },
+    )
 # A payment confirmed for a cancelled order, or for an order another payment paid, is refunded
 # whole through its provider, once (the order is flagged for attention either way).
 PAYMENTS_AUTO_REFUND_SURPLUS = env_bool("PAYMENTS_AUTO_REFUND_SURPLUS", False)

@@ -105,6 +105,23 @@ def payment_apply_status(*, payment: Payment) -> None:
         )
 
 
+def payment_not_paid_as_asked(*, payment: Payment, problem: str, paid: bool) -> None:
+    """The provider's answer does not pay the payment as asked. When money was taken (for
+    another amount or currency), a person decides: the order is flagged and the payment set
+    to error; otherwise the payment is rejected and the order waits for another try."""
+    if not paid:
+        payment.change_status(PaymentStatus.REJECTED, problem[:255])
+        return
+    order_flag(
+        order=payment.order,
+        reason=AttentionReason.AMOUNT_MISMATCH,
+        note=f"{problem} (payment {payment.pk}, {payment.variant} "
+        f"{payment.transaction_id or 'no reference'}). Check it at the provider.",
+        actor_label="payment provider",
+    )
+    payment.change_status(PaymentStatus.ERROR, problem[:255])
+
+
 def _payment_confirmed(payment: Payment) -> None:
     # Our providers capture at once; the dummy provider does not record it. (The field's
     # default is the string "0.0" on an instance not read back from the database.)

@@ -38,6 +38,15 @@ def _closed(request: HttpRequest, order: Order) -> HttpResponse:
     return render(request, "payments/closed.html", {"order": order}, status=409)
 
 
+def payment_choices() -> list[tuple[str, str]]:
+    """The ways to pay the pay page offers, as (variant, label): the default provider alone,
+    or the card and PayPal when PayPal is configured beside it."""
+    default = settings.PAYMENT_VARIANT
+    if "paypal" in settings.PAYMENT_VARIANTS and default != "paypal":
+        return [(default, "Pay by card"), ("paypal", "Pay with PayPal")]
+    return [(default, "")]
+
+
 @require_http_methods(["GET", "POST"])
 def pay(request: HttpRequest, order_token: str) -> HttpResponse:
     """The order's summary and the provider's form; the form posts back here."""
@@ -47,10 +56,6 @@ def pay(request: HttpRequest, order_token: str) -> HttpResponse:
     if not order.is_payable:
         return redirect(order.get_absolute_url())
     last = order.payments.first()
-    try:
-        payment = payment_start(order=order)
-    except OrderNotPayable:  # paid or cancelled since the lines above: show which
-        return redirect(request.path)
     context = {
         "order": order,
         "lines": order.lines.all(),
@@ -58,7 +63,22 @@ def pay(request: HttpRequest, order_token: str) -> HttpResponse:
         "form": None,
         "provider_error": "",
     }
-    data = request.POST if request.method == "POST" else None
+    choices = payment_choices()
+    chosen = request.POST.get("method") if request.method == "POST" else None
+    if len(choices) > 1 and chosen not in dict(choices):
+        # The shopper picks a way to pay first; a choice not offered is said so.
+        context["choices"] = choices
+        if chosen is not None:
+            context["choice_error"] = "Please choose one of the ways to pay below."
+        return render(request, "payments/pay.html", context, status=400 if chosen else 200)
+    try:
+        payment = payment_start(order=order, variant=chosen or settings.PAYMENT_VARIANT)
+    except OrderNotPayable:  # paid or cancelled since the lines above: show which
+        return redirect(request.path)
+    context["method"] = chosen or ""
+    # The choice itself binds no provider form; a provider form posted back does.
+    posted = request.method == "POST" and "choose" not in request.POST
+    data = request.POST if posted else None
     try:
         form = payment_form(payment=payment, data=data)
     except RedirectNeeded as target:
