@@ -78,11 +78,6 @@ def ip_hash(ip: str) -> str:
     return salted_hmac(IP_HASH_SALT, value, algorithm="sha256").hexdigest()
 
 
-def client_ip(request) -> str:
-    """The visitor's IP as the server sees it (REMOTE_ADDR; a proxy in front must set it)."""
-    return ratelimit.client_ip(request)
-
-
 def path_without_ref(request) -> str:
     """The request's path and query without any ``ref`` parameter, other parameters kept:
     where a referral link redirects to, and the click's landing page. Leading slashes are
@@ -148,7 +143,7 @@ def click_record(*, affiliate: Affiliate, request, now=None) -> Click:
     is flagged, so staff can discount them."""
     now = now or timezone.now()
     program = _program_for(request)
-    hashed = ip_hash(client_ip(request))
+    hashed = ip_hash(ratelimit.client_ip(request))
     click = Click.objects.create(
         affiliate=affiliate,
         created_at=now,
@@ -174,7 +169,7 @@ def affiliate_login_seen(*, affiliate: Affiliate, request) -> None:
     """Remember the (hashed) IP the affiliate signs in from: an order placed from it moments
     after a click on their own link is how self-clicking shows. A request without an IP (a
     test client's login, a management shell) records nothing."""
-    ip = client_ip(request)
+    ip = ratelimit.client_ip(request)
     if not ip:
         return
     AffiliateLogin.objects.update_or_create(
