@@ -351,3 +351,16 @@ CONSENT_COOKIE_NAME = os.environ.get("CONSENT_COOKIE_NAME", "cookie_consent")
 # No third-party requests from the admin either: no Gravatar avatars, no release check.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Launch hardening (docs/security.md). Each part below changes INSTALLED_APPS, MIDDLEWARE and
+# the settings above in its own section, so that each stays readable on its own.
+
+# -- Logins: throttles and lockouts (django-axes), password reset and change ----------------
+
+# -- Headers, cookies, errors and uploads ----------------------------------------------------
+
+# -- Client addresses, rate limits and a cache that may be down ------------------------------
+
+# -- Email delivery and logs -----------------------------------------------------------------
+
+# -- Payments: webhooks and tokens -----------------------------------------------------------
