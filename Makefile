@@ -9,7 +9,7 @@ LOCK   := requirements.lock
 # The suite runs on every core (pytest-xdist); PYTEST_WORKERS= runs it in one process.
 PYTEST_WORKERS ?= -n auto --dist worksteal
 
-.PHONY: run test lint format lock bench clean venv
+.PHONY: run test lint format lock bench soak clean venv
 
 venv: $(VENV)/.installed
 
@@ -57,6 +57,10 @@ lock:
 
 bench: venv
 	bash bench/run.sh
+
+# Launch test 7: browsing and checkouts together against gunicorn, PostgreSQL and Redis.
+soak: venv
+	bash bench/soak.sh
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache

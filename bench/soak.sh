@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# `make soak` (launch test 7): the production settings on PostgreSQL and Redis, gunicorn,
+# browsing visitors and paced checkouts together for a while (bench/soak.py), then the
+# invariants of LAUNCH-TESTS.md checked in the database. Prints the figures and writes them
+# to var/soak/soak.json; exits 1 on any 5xx, failed purchase or broken invariant. Never part
+# of `make test`; every server listens on 127.0.0.1 and is stopped when the script exits.
+#
+# Environment: SOAK_DURATION (seconds, 120), SOAK_BROWSERS (50), SOAK_THINK (seconds between
+# a visitor's views, 1.0), SOAK_CHECKOUTS (purchases started per second, 5), SOAK_WORKERS
+# (gunicorn workers, 2), SOAK_THREADS (threads per worker, 4), SOAK_PORT (8775; the next free
+# one if busy), SOAK_PG_DB (apothecary_soak, dropped and created), SOAK_REDIS_URL
+# (redis://127.0.0.1:6379/0; its keys get a prefix of their own), BENCH_PG_HOST/PORT/USER.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+PY=$ROOT/.venv/bin/python
+GUNICORN=$ROOT/.venv/bin/gunicorn
+STATE=$ROOT/var/soak
+DURATION=${SOAK_DURATION:-120}
+BROWSERS=${SOAK_BROWSERS:-50}
+THINK=${SOAK_THINK:-1.0}
+CHECKOUTS=${SOAK_CHECKOUTS:-5}
+WORKERS=${SOAK_WORKERS:-2}
+THREADS=${SOAK_THREADS:-4}
+PG_HOST=${BENCH_PG_HOST:-127.0.0.1}
+PG_PORT=${BENCH_PG_PORT:-5432}
+PG_USER=${BENCH_PG_USER:-postgres}
+PG_DB=${SOAK_PG_DB:-apothecary_soak}
+
+say() { printf 'soak: %s\n' "$*" >&2; }
+die() {
+    printf 'soak: FAILED: %s\n' "$*" >&2
+    exit 1
+}
+pg() { psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -X -q -v ON_ERROR_STOP=1 "$@"; }
+command -v psql >/dev/null || die "psql is missing (apt-get install postgresql-client)"
+pg -d postgres -Atc 'SELECT 1' >/dev/null 2>&1 || die "PostgreSQL does not answer at $PG_HOST:$PG_PORT"
+
+PORT=$("$PY" - "${SOAK_PORT:-8775}" <<'EOF'
+import socket
+import sys
+
+for port in range(int(sys.argv[1]), int(sys.argv[1]) + 200):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+    print(port)
+    break
+EOF
+)
+APP=http://127.0.0.1:$PORT
+
+export DEBUG=0 SECURE_SSL_REDIRECT=0 BEHIND_TLS_PROXY=0 ALLOW_DUMMY_PAYMENTS=1 SERVE_MEDIA=1
+SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')
+export SECRET_KEY ALLOWED_HOSTS=127.0.0.1,localhost BASE_URL=$APP VAR_DIR=$STATE
+export DATABASE_URL=postgres://$PG_USER@$PG_HOST:$PG_PORT/$PG_DB
+export REDIS_URL=${SOAK_REDIS_URL:-redis://127.0.0.1:6379/0} CACHE_KEY_PREFIX=soak-$$
+# Every soak shopper comes from 127.0.0.1: the per-address caps would turn them away.
+export MAX_UNPAID_ORDERS_PER_IP=1000000 MAX_UNPAID_ORDERS_PER_CUSTOMER=1000000
+unset STATIC_ROOT MEDIA_ROOT TASKS_BACKEND EMAIL_URL
+
+rm -rf "$STATE"
+mkdir -p "$STATE"
+say "building $PG_DB (fresh: migrate, seed_demo, collectstatic)"
+{
+    pg -d postgres -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" -c "CREATE DATABASE $PG_DB" &&
+        "$PY" manage.py migrate --noinput -v0 &&
+        "$PY" manage.py seed_demo -v0 &&
+        "$PY" manage.py shell -v0 -c "
+from apothecary.catalog.models import Variant
+Variant.objects.filter(stock__isnull=False).update(stock=100000)
+" &&
+        "$PY" manage.py collectstatic --noinput -v0
+} >"$STATE/build.log" 2>&1 || {
+    tail -n 30 "$STATE/build.log" >&2
+    die "building the database failed"
+}
+
+# The stock and the units orders hold, before the load: the invariants compare with them.
+"$PY" manage.py shell -v0 -c "
+import json
+from tests.launch.invariants import stock_before
+print(json.dumps(stock_before()))
+" >"$STATE/before.json"
+
+GUNICORN_PID=
+SAMPLER_PID=
+cleanup() {
+    local status=$?
+    set +e
+    [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null
+    if [[ -n $GUNICORN_PID ]] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
+        kill -TERM "$GUNICORN_PID"
+        wait "$GUNICORN_PID" 2>/dev/null
+    fi
+    [[ $status -ne 0 ]] && tail -n 30 "$STATE/gunicorn.log" >&2
+    exit "$status"
+}
+trap cleanup EXIT
+
+say "starting gunicorn ($WORKERS workers x $THREADS threads) on $APP"
+"$GUNICORN" apothecary.wsgi:application --workers "$WORKERS" --threads "$THREADS" \
+    --bind "127.0.0.1:$PORT" --no-control-socket >"$STATE/gunicorn.log" 2>&1 &
+GUNICORN_PID=$!
+for _ in $(seq 150); do
+    curl -s -o /dev/null --max-time 2 "$APP/" && break
+    kill -0 "$GUNICORN_PID" 2>/dev/null || die "gunicorn exited while starting"
+    sleep 0.2
+done
+
+# Database connections, once a second: the most seen must stay below max_connections.
+MAX_CONNECTIONS=$(pg -d postgres -Atc 'SHOW max_connections')
+(
+    while sleep 1; do
+        pg -d postgres -Atc "SELECT count(*) FROM pg_stat_activity WHERE datname = '$PG_DB'"
+    done
+) >"$STATE/connections.txt" 2>/dev/null &
+SAMPLER_PID=$!
+
+say "load: $BROWSERS visitors and $CHECKOUTS checkouts/s for ${DURATION}s"
+load_status=0
+"$PY" bench/soak.py --base "$APP" --browsers "$BROWSERS" --think "$THINK" \
+    --checkouts-per-second "$CHECKOUTS" --duration "$DURATION" --out "$STATE/load.json" \
+    / /order/ /products/b12-patch/ /blog/ /faq/ /research/ /about-vitamin-b12/ /no-such-page/ \
+    >/dev/null || load_status=$?
+kill "$SAMPLER_PID" 2>/dev/null || true
+SAMPLER_PID=
+PEAK_CONNECTIONS=$(sort -n "$STATE/connections.txt" | tail -n 1)
+
+# Emails are printed by the console backend into gunicorn's log, one "... email sent" line each.
+"$PY" manage.py shell -v0 -c "
+import json, re
+from collections import Counter
+from tests.launch.invariants import invariant_problems
+before = {int(k): tuple(v) for k, v in json.load(open('$STATE/before.json')).items()}
+sent = Counter(re.findall(r'order (\w+): (confirmation|paid) email sent', open('$STATE/gunicorn.log').read()))
+problems = invariant_problems(before, emails=[])
+problems += [f'{n} {kind} emails for order {number}' for (number, kind), n in sent.items() if n > 1]
+load = json.load(open('$STATE/load.json'))
+load.update(
+    invariants=problems,
+    db_connections_peak=int('${PEAK_CONNECTIONS:-0}' or 0),
+    db_connections_limit=int('$MAX_CONNECTIONS'),
+    gunicorn_workers=$WORKERS,
+    gunicorn_threads=$THREADS,
+)
+json.dump(load, open('$STATE/soak.json', 'w'), indent=2)
+views, buys = load['page_views'], load['purchases']
+print(f\"page views: {views['requests']} ({load['page_views_per_second']}/s), \"
+      f\"5xx: {views['server_errors']}, p50 {views['p50_ms']:.0f} ms, p95 {views['p95_ms']:.0f} ms\")
+print(f\"purchases: {buys['completed']} completed ({buys['per_second']}/s), \"
+      f\"{buys['failed']} failed, {buys['late']} late; request p95 {buys['request_p95_ms']:.0f} ms\")
+print(f\"database connections: at most {load['db_connections_peak']} of {load['db_connections_limit']}\")
+print('invariants: ' + ('hold' if not problems else '; '.join(problems)))
+raise SystemExit(1 if problems else 0)
+" || die "invariants broken (see $STATE/soak.json)"
+[[ $load_status -eq 0 ]] || die "5xx answers or failed purchases (see $STATE/soak.json)"
+[[ ${PEAK_CONNECTIONS:-0} -lt $MAX_CONNECTIONS ]] || die "database connections reached the limit"
+say "passed; figures in $STATE/soak.json"
