@@ -202,12 +202,14 @@ class ReferenceCollector:
 
     def render_markers(self, text: str) -> SafeString:
         """Rich text HTML (already safe) with its markers as numbered superscript links."""
-        return mark_safe(MARKER_RE.sub(self._superscript, str(text)))
+        # Reviewed (bandit B308): rich text Wagtail sanitised, and links made by format_html
+        return mark_safe(MARKER_RE.sub(self._superscript, str(text)))  # nosec B308, B703
 
 
 def strip_markers(text: str) -> SafeString:
     """Rich text HTML without its markers, where no page's numbering is at hand."""
-    return mark_safe(MARKER_RE.sub("", str(text)))
+    # Reviewed (bandit B308): sanitised rich text, with only our own markers taken out
+    return mark_safe(MARKER_RE.sub("", str(text)))  # nosec B308, B703
 
 
 def collector_from_context(context) -> ReferenceCollector | None:

@@ -21,5 +21,5 @@ def nav_link_url(context, value):
 def aria_current(context, url):
     request = context.get("request")
     if request is not None and url and request.path == url:
-        return mark_safe('aria-current="page"')
+        return mark_safe('aria-current="page"')  # nosec B308
     return ""
