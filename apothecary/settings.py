@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apothecary.core.security_log.RefusalLogMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "apothecary.affiliates.middleware.ReferralMiddleware",
 ]
