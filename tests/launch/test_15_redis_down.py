@@ -108,6 +108,24 @@ def test_a_shopper_keeps_their_cart_and_a_customer_stays_signed_in(dead_redis, d
     assert account.status_code == 200  # not sent to the login page: the session held
 
 
+def test_a_login_with_redis_dead_is_answered_never_with_a_500(dead_redis, django_user_model):
+    """Login throttles count in the database (django-axes) or fail closed with the 503 page;
+    the admin's login page renders."""
+    django_user_model.objects.create_user(email="ada@example.com", password="a-long-passphrase")
+    client = Client()
+
+    response = client.post(
+        "/account/login/", {"username": "ada@example.com", "password": "a-long-passphrase"}
+    )
+
+    assert response.status_code in (302, 503)
+    if response.status_code == 503:
+        assert UNAVAILABLE in response.content.decode()
+    else:
+        assert client.get("/account/").status_code == 200
+    assert client.get("/admin/login/").status_code == 200
+
+
 def test_the_contact_form_answers_503_and_keeps_the_message_typed(dead_redis):
     client = Client()
     data = filled_form(client, message="Is the patch safe while pregnant?")
