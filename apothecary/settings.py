@@ -376,6 +376,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a number of proxies: 0 or more.")
+# django-axes (the login throttle) reads the same address.
+AXES_CLIENT_IP_CALLABLE = "apothecary.core.ratelimit.client_ip"
 # Orders placed (checkout's Place order) per visitor address and per email address per hour.
 ORDER_PLACE_LIMIT_PER_IP = int(os.environ.get("ORDER_PLACE_LIMIT_PER_IP", "20"))
 ORDER_PLACE_LIMIT_PER_EMAIL = int(os.environ.get("ORDER_PLACE_LIMIT_PER_EMAIL", "5"))

@@ -49,11 +49,12 @@ def client_ip(request) -> str:
     was reached from, so the client is the Nth entry from the right of X-Forwarded-For (entries
     further left are whatever the client sent). A header too short or an entry that is not an
     address falls back to REMOTE_ADDR (the nearest proxy), logged."""
-    remote = request.META.get("REMOTE_ADDR", "")
+    meta = getattr(request, "META", {})
+    remote = meta.get("REMOTE_ADDR", "")
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies <= 0:
         return remote
-    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    header = meta.get("HTTP_X_FORWARDED_FOR", "")
     entries = header.split(",") if header else []
     if len(entries) >= proxies:
         address = _address(entries[-proxies])

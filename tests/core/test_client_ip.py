@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import RequestFactory, override_settings
 
 from apothecary.core.ratelimit import client_ip
@@ -123,3 +124,15 @@ def test_nothing_but_client_ip_reads_the_address_from_the_request():
         if path.name != "settings.py" and readers.search(path.read_text(encoding="utf-8"))
     )
     assert found == ["core/ratelimit.py"]
+
+
+@pytest.mark.skipif(
+    "axes" not in settings.INSTALLED_APPS, reason="django-axes is installed with the login throttle"
+)
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_the_login_throttle_reads_the_same_address():
+    from axes.helpers import get_client_ip_address
+
+    request = request_from(PROXY, forwarded="6.6.6.6, 203.0.113.7")
+
+    assert get_client_ip_address(request) == "203.0.113.7"
