@@ -141,14 +141,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache, sessions: local memory unless REDIS_URL is set.
+# Cache, sessions: local memory unless REDIS_URL is set. Redis is an accelerator the site
+# survives losing (core.cache_backend): reads miss, writes are skipped, rate limits refuse
+# with a 503; sessions live in the database, the cache only in front of them.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "apothecary.core.cache_backend.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "apothecary"),
+            "OPTIONS": {
+                # Seconds one Redis call may take before Redis counts as down.
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+                # Seconds a Redis found down rests before it is tried again.
+                "retry_seconds": float(os.environ.get("REDIS_RETRY_SECONDS", "5")),
+            },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -280,7 +289,7 @@ MAX_UNPAID_ORDERS_PER_CUSTOMER = int(os.environ.get("MAX_UNPAID_ORDERS_PER_CUSTO
 MAX_UNPAID_ORDERS_PER_IP = int(os.environ.get("MAX_UNPAID_ORDERS_PER_IP", "10"))
 STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "")
 # Contact form: messages accepted per visitor address per hour, and per email address per day.
-CONTACT_LIMIT_PER_IP = int(os.environ.get("CONTACT_LIMIT_PER_IP", "10"))
+CONTACT_LIMIT_PER_IP = int(os.environ.get("CONTACT_LIMIT_PER_IP", "5"))
 CONTACT_LIMIT_PER_EMAIL = int(os.environ.get("CONTACT_LIMIT_PER_EMAIL", "5"))
 
 # Payments (django-payments): the dummy provider unless Stripe keys are given.
@@ -361,6 +370,23 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # -- Headers, cookies, errors and uploads ----------------------------------------------------
 
 # -- Client addresses, rate limits and a cache that may be down ------------------------------
+# The client's address (core.ratelimit.client_ip, read by every rate limit, click hash and
+# fraud flag): REMOTE_ADDR, unless the app stands behind this many proxies that each append
+# the address they were reached from to X-Forwarded-For (nginx: proxy_add_x_forwarded_for).
+# Then it is the Nth entry from the right; what the client itself sent is never trusted.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a number of proxies: 0 or more.")
+# django-axes (the login throttle) reads the same address.
+AXES_CLIENT_IP_CALLABLE = "apothecary.core.ratelimit.client_ip"
+# Orders placed (checkout's Place order) per visitor address and per email address per hour.
+ORDER_PLACE_LIMIT_PER_IP = int(os.environ.get("ORDER_PLACE_LIMIT_PER_IP", "20"))
+ORDER_PLACE_LIMIT_PER_EMAIL = int(os.environ.get("ORDER_PLACE_LIMIT_PER_EMAIL", "5"))
+# A rate-limited form whose limit cannot be counted (the cache is down) answers 503.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "apothecary.core.ratelimit.RateLimitUnavailableMiddleware",
+)
 
 # -- Email delivery and logs -----------------------------------------------------------------
 

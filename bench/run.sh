@@ -168,6 +168,10 @@ export BASE_URL=$APP
 # Every bench shopper comes from 127.0.0.1: the cap on unpaid orders per IP address
 # (checkout.holds) would turn concurrent shoppers away.
 export MAX_UNPAID_ORDERS_PER_IP=1000000
+# Likewise the rate limits on placing orders (checkout.limits): a bench shopper checks out again
+# and again, from one address and with one email.
+export ORDER_PLACE_LIMIT_PER_IP=1000000
+export ORDER_PLACE_LIMIT_PER_EMAIL=1000000
 # Only the variables above: no DATABASE_URL, REDIS_URL, ... from the caller's shell.
 unset DATABASE_URL REDIS_URL STATIC_ROOT MEDIA_ROOT CONN_MAX_AGE TASKS_BACKEND EMAIL_URL
 

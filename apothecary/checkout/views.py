@@ -18,9 +18,11 @@ from apothecary.cart.selectors import (
     cart_weight_grams,
 )
 from apothecary.core.http import Visitor
+from apothecary.core.ratelimit import client_ip
 from apothecary.orders.models import Order, OrderStatus
 
 from .forms import CheckoutDetailsForm, initial_from_order
+from .limits import place_refusal
 from .pricing import totals_for_address
 from .services import CheckoutError, DiscountError, SoldOut, TooManyUnpaidOrders, order_place
 
@@ -200,6 +202,12 @@ def place(request):
             "and place it again.",
             status=400,
         )
+    if refusal := place_refusal(ip=client_ip(request), email=form.cleaned_data["email"]):
+        response = _render_review(
+            request, form, lines, error=refusal.message, status=refusal.status
+        )
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
     try:
         order = order_place(
             cart=cart,

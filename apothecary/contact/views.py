@@ -6,13 +6,17 @@ import logging
 from django.shortcuts import redirect
 from wagtail.models import Site
 
-from apothecary.core.ratelimit import client_ip
+from apothecary.core.ratelimit import RETRY_AFTER_SECONDS, RateLimitUnavailable, client_ip
 
 from .forms import ContactForm
 from .models import ContactMessage, ContactSettings
 from .services import ContactRefused, message_submit
 
 logger = logging.getLogger(__name__)
+UNAVAILABLE = (
+    "We cannot take messages just now: this form is temporarily unavailable. Please try "
+    "again in a minute; your text is still below."
+)
 SESSION_KEY = "contact_message_id"  # the message this browser just sent, for the thank-you page
 
 
@@ -34,6 +38,9 @@ def contact_form(request, page):
         except ContactRefused as refusal:
             form.add_error(refusal.field, refusal.message)
             status = refusal.status
+        except RateLimitUnavailable:  # the limits cannot be counted: refused, kept as typed
+            form.add_error(None, UNAVAILABLE)
+            status = 503
         else:
             request.session[SESSION_KEY] = message.pk
             return redirect(page.thanks_url(request))
@@ -43,6 +50,8 @@ def contact_form(request, page):
     form.prepare_retry()
     response = page.render(request, context_overrides={**context, "form": form})
     response.status_code = status
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
