@@ -5,6 +5,7 @@ from django import forms
 
 from apothecary.core.antispam import SpamGuardMixin
 from apothecary.core.geography import country_name
+from apothecary.core.text import UserTextField
 
 from .models import NAME_MAX, TEXT_MAX, TEXT_MIN, TITLE_MAX
 
