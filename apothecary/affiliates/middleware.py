@@ -12,7 +12,6 @@ frame on another site) is redirected without a click or a cookie. More than
 settings.REFERRAL_CLICK_HARD_LIMIT_PER_IP referral requests from one address in a minute are
 answered 429, before any query."""
 
-import logging
 import re
 
 from django.conf import settings
@@ -33,8 +32,6 @@ from .referrals import (
     referral_cookie_read,
     referral_cookie_value,
 )
-
-logger = logging.getLogger(__name__)
 
 CODE_RE = re.compile(CODE_PATTERN)
 SHORT_LINK_RE = re.compile(r"^/r/([^/]*)/?$")
@@ -79,8 +76,8 @@ def _referral(request) -> tuple[list[str], str] | None:
     return None
 
 
-def _too_many(request) -> HttpResponse:
-    logger.warning("referral link flood refused (429) from one address: %s", request.path[:100])
+def _too_many() -> HttpResponse:
+    """The refusal; ratelimit.hit has logged it."""
     response = HttpResponse(
         "Too many requests for referral links from your address. Please wait a minute.",
         status=429,
@@ -106,7 +103,7 @@ class ReferralMiddleware:
             limit=settings.REFERRAL_CLICK_HARD_LIMIT_PER_IP,
             window_seconds=HARD_LIMIT_WINDOW,
         ):
-            return _too_many(request)
+            return _too_many()
         response = HttpResponseRedirect(target)
         add_never_cache_headers(response)
         if not is_page_navigation(request):

@@ -13,6 +13,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from apothecary.orders.models import OrderStatus
+from apothecary.reviews import services
 from apothecary.reviews.models import Review, ReviewStatus
 from apothecary.reviews.services import (
     ReviewError,
@@ -262,3 +263,31 @@ def test_a_new_review_is_shown_only_once_a_moderator_approves_it(
 
     review_transition(review=review, to=ReviewStatus.REJECTED, reason="Not about the product.")
     assert "Waiting its turn" not in client.get(product.url).content.decode()
+
+
+def test_a_second_review_sent_at_the_same_moment_is_refused_by_the_constraint(product, monkeypatch):
+    """The other request wrote its review between our check and our insert: the check is
+    made to miss it, and the database's constraint refuses ours with the same message."""
+    make_review(product, email="fay@example.com", status=ReviewStatus.PENDING)
+    check = services._reviewed_already
+    missed = []
+
+    def misses_once(**kwargs):
+        if not missed:
+            missed.append(kwargs)
+            return False
+        return check(**kwargs)
+
+    monkeypatch.setattr(services, "_reviewed_already", misses_once)
+
+    with pytest.raises(services.DuplicateReview, match=ALREADY) as refused:
+        review_submit(
+            product=product,
+            rating=5,
+            title="At the same moment",
+            text="Sent twice by a double click on a slow connection, other words.",
+            display_name="Fay",
+            email="fay@example.com",
+        )
+    assert refused.value.status == 409
+    assert Review.objects.filter(product=product, email="fay@example.com").count() == 1
