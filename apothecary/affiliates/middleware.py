@@ -9,8 +9,8 @@ redirect.
 Only a top-level navigation counts: when the browser says what the request is for
 (Sec-Fetch-Mode, Sec-Fetch-Dest), anything but a page being opened (an <img>, a fetch(), a
 frame on another site) is redirected without a click or a cookie. More than
-settings.REFERRAL_CLICK_HARD_LIMIT_PER_IP referral requests from one address in a minute are
-answered 429, before any query."""
+settings.REFERRAL_CLICK_HARD_LIMIT_PER_IP referral requests from one address within
+settings.REFERRAL_CLICK_HARD_LIMIT_WINDOW seconds are answered 429, before any query."""
 
 import re
 
@@ -36,7 +36,6 @@ from .referrals import (
 CODE_RE = re.compile(CODE_PATTERN)
 SHORT_LINK_RE = re.compile(r"^/r/([^/]*)/?$")
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/")
-HARD_LIMIT_WINDOW = 60  # seconds
 
 
 def _skipped(path: str) -> bool:
@@ -79,11 +78,12 @@ def _referral(request) -> tuple[list[str], str] | None:
 def _too_many() -> HttpResponse:
     """The refusal; ratelimit.hit has logged it."""
     response = HttpResponse(
-        "Too many requests for referral links from your address. Please wait a minute.",
+        "Too many requests for referral links from your address. Please wait a minute and "
+        "try again.",
         status=429,
         content_type="text/plain; charset=utf-8",
     )
-    response["Retry-After"] = str(HARD_LIMIT_WINDOW)
+    response["Retry-After"] = str(settings.REFERRAL_CLICK_HARD_LIMIT_WINDOW)
     add_never_cache_headers(response)
     return response
 
@@ -101,7 +101,7 @@ class ReferralMiddleware:
             scope="referral-link",
             key=ratelimit.client_ip(request),
             limit=settings.REFERRAL_CLICK_HARD_LIMIT_PER_IP,
-            window_seconds=HARD_LIMIT_WINDOW,
+            window_seconds=settings.REFERRAL_CLICK_HARD_LIMIT_WINDOW,
         ):
             return _too_many()
         response = HttpResponseRedirect(target)
