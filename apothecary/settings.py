@@ -351,6 +351,14 @@ REVIEWS_PAGE_SIZE = int(os.environ.get("REVIEWS_PAGE_SIZE", "10"))
 AFFILIATE_IP_SALT = os.environ.get("AFFILIATE_IP_SALT", "")
 REFERRAL_COOKIE_NAME = "ref"
 AFFILIATE_LIMIT_PER_IP = int(os.environ.get("AFFILIATE_LIMIT_PER_IP", "5"))  # applications/hour
+# Referral clicks: one Click row per hashed IP, link and window of REFERRAL_CLICK_WINDOW
+# seconds; at most REFERRAL_CLICK_LIMIT_PER_IP visits per hashed IP and window reach the
+# database (the rest are redirected, unrecorded); more than REFERRAL_CLICK_HARD_LIMIT_PER_IP
+# referral requests per IP within REFERRAL_CLICK_HARD_LIMIT_WINDOW seconds are answered 429.
+REFERRAL_CLICK_WINDOW = int(os.environ.get("REFERRAL_CLICK_WINDOW", "3600"))
+REFERRAL_CLICK_LIMIT_PER_IP = int(os.environ.get("REFERRAL_CLICK_LIMIT_PER_IP", "30"))
+REFERRAL_CLICK_HARD_LIMIT_PER_IP = int(os.environ.get("REFERRAL_CLICK_HARD_LIMIT_PER_IP", "120"))
+REFERRAL_CLICK_HARD_LIMIT_WINDOW = int(os.environ.get("REFERRAL_CLICK_HARD_LIMIT_WINDOW", "60"))
 
 # Cookie consent. When CONSENT_REQUIRED is on, cookies of a category (e.g. "marketing": the
 # referral cookie) are set only if the consent cookie lists it, comma-separated, e.g.

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 
+from apothecary.core.text import UserTextField
+
 from .models import User
 
 
@@ -16,6 +18,7 @@ class SignupForm(BaseUserCreationForm):
     class Meta:
         model = User
         fields = ["email", "first_name", "last_name"]
+        field_classes = {"first_name": UserTextField, "last_name": UserTextField}
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()

@@ -13,6 +13,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 
 from apothecary.core.antispam import SALT, SpamGuardMixin
+from apothecary.core.text import UserTextField
 
 from .membership import code_is_taken, normalise_code
 from .models import CODE_PATTERN, Affiliate, PayoutMethod, code_validator
@@ -45,7 +46,7 @@ class ApplicationForm(SpamGuardMixin, forms.Form):
     email filled in. SpamGuardMixin's hidden trap field is called `website`, so the applicant's
     own website is `channels` here."""
 
-    name = forms.CharField(
+    name = UserTextField(
         label="Your name",
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -69,7 +70,7 @@ class ApplicationForm(SpamGuardMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Choose a password for your account."},
     )
-    channels = forms.CharField(
+    channels = UserTextField(
         label="Website or social handles",
         max_length=500,
         help_text="Where you will share links, e.g. https://yourblog.example, @yourname on "
@@ -77,7 +78,7 @@ class ApplicationForm(SpamGuardMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "url"}),
         error_messages={"required": "Tell us where you will promote us."},
     )
-    promotion = forms.CharField(
+    promotion = UserTextField(
         label="How will you promote us?",
         max_length=2000,
         help_text="A few sentences: your audience, and the kind of posts, videos or emails "
@@ -103,7 +104,7 @@ class ApplicationForm(SpamGuardMixin, forms.Form):
         help_text="Needed for PayPal payouts.",
         error_messages={"invalid": "Enter the PayPal email address like name@example.com."},
     )
-    bank_details = forms.CharField(
+    bank_details = UserTextField(
         label="Bank details",
         required=False,
         max_length=1000,

@@ -14,7 +14,7 @@ from django.dispatch import receiver
 from apothecary.checkout.signals import order_placed
 from apothecary.orders.signals import order_paid, order_refunded
 
-from . import services
+from . import referrals, services
 from .models import Affiliate
 
 logger = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 def attach_referral(sender, order, visitor, **kwargs):
     try:
         with transaction.atomic():
-            services.referral_attach(order=order, visitor=visitor)
+            referrals.referral_attach(order=order, visitor=visitor)
     except Exception:  # an affiliate error must not fail the checkout
         logger.exception("referral not attached to order %s", order.number)
 
@@ -56,6 +56,6 @@ def remember_login_ip(sender, request, user, **kwargs):
         return
     try:
         with transaction.atomic():
-            services.affiliate_login_seen(affiliate=affiliate, request=request)
+            referrals.affiliate_login_seen(affiliate=affiliate, request=request)
     except Exception:  # an affiliate error must not fail the sign-in
         logger.exception("sign-in IP not recorded for affiliate %s", affiliate.code)

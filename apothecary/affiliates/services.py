@@ -1,37 +1,25 @@
-"""Every write of the affiliate program's tracking, attribution and commissions.
+"""Every write of the affiliate program's commissions.
 
-The path of a referred sale:
+The path of a referred sale (clicks, the cookie and attribution are in referrals.py):
 
-1. A visit by ``?ref=<code>`` records a Click (``click_record``) and, where consent allows,
-   sets a signed first-party cookie naming the affiliate, the click and its time (the
-   middleware).
-2. When the order is placed, ``referral_attach`` decides whose order it is (an affiliate's
-   coupon first, else the cookie if still within the affiliate's window) and records a
-   Referral, with the fraud signals seen at that moment.
+1. A visit by a referral link records a Click and sets the referral cookie
+   (``referrals.click_record``, the middleware).
+2. When the order is placed, ``referrals.referral_attach`` records whose order it is.
 3. When the order is paid, ``commission_create`` records what it earns (pending).
 4. Refunds reduce or reverse it (``commission_adjust_for_refund``); once the return window
    has passed a task approves it (``commissions_approve_due``); a payout pays it.
 
 Every status change of a commission goes through ``commission_transition``."""
 
-import hashlib
-import hmac
 import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
-from django.utils.encoding import escape_uri_path
 from wagtail.models import Site
 
-from apothecary.core import ratelimit
-from apothecary.core.http import Visitor
 from apothecary.core.machines import InvalidTransition, transition
 from apothecary.core.money import ZERO, format_money, quantize
 from apothecary.orders.models import Order, OrderStatus, ReturnPolicySettings
@@ -39,222 +27,35 @@ from apothecary.orders.models import Order, OrderStatus, ReturnPolicySettings
 from .models import (
     COMMISSION_TRANSITIONS,
     Affiliate,
-    AffiliateCoupon,
-    AffiliateLogin,
-    AffiliateProgramSettings,
-    AffiliateStatus,
-    Click,
     Commission,
     CommissionEvent,
     CommissionKind,
     CommissionStatus,
     ProductCommissionRate,
     Referral,
-    ReferralSource,
     program_settings,
+)
+
+# What moved to referrals.py, still importable from here for older callers.
+from .referrals import (  # noqa: F401
+    COOKIE_SALT,
+    REF_PARAM,
+    ReferralCookie,
+    affiliate_login_seen,
+    click_record,
+    ip_hash,
+    path_without_ref,
+    referral_attach,
+    referral_cookie_read,
+    referral_cookie_value,
+    self_referral_reason,
 )
 
 logger = logging.getLogger(__name__)
 
-# Salts: changing one invalidates every hash or cookie made under it.
-IP_HASH_SALT = "apothecary.affiliates.ip_hash"
-COOKIE_SALT = "apothecary.affiliates.referral"
-REF_PARAM = "ref"
 SELF_REFERRAL_NOTE = "Self-referral"
 # An order whose refunds reach one of these earns nothing.
 FULLY_REFUNDED = frozenset({OrderStatus.REFUNDED, OrderStatus.CANCELLED})
-
-
-# --- Visitors: IPs, links, cookies -------------------------------------------------------------
-
-
-def ip_hash(ip: str) -> str:
-    """The IP as HMAC-SHA256 hex: stable (so bursts and sign-in IPs can be matched) but not
-    reversible without the key. The key is settings.AFFILIATE_IP_SALT, else one derived from
-    SECRET_KEY, so the raw IP is never stored."""
-    value = (ip or "").encode()
-    if settings.AFFILIATE_IP_SALT:
-        return hmac.new(settings.AFFILIATE_IP_SALT.encode(), value, hashlib.sha256).hexdigest()
-    return salted_hmac(IP_HASH_SALT, value, algorithm="sha256").hexdigest()
-
-
-def path_without_ref(request) -> str:
-    """The request's path and query without any ``ref`` parameter, other parameters kept:
-    where a referral link redirects to, and the click's landing page. Leading slashes are
-    collapsed so "//evil.example/?ref=x" cannot become a redirect to another host."""
-    path = "/" + request.path.lstrip("/")
-    params = [
-        (key, value) for key, values in request.GET.lists() if key != REF_PARAM for value in values
-    ]
-    url = escape_uri_path(path)
-    return f"{url}?{urlencode(params)}" if params else url
-
-
-def _program_for(request) -> AffiliateProgramSettings:
-    return program_settings(Site.find_for_request(request))
-
-
-def _program_for_visitor(visitor: Visitor) -> AffiliateProgramSettings:
-    site = Site.objects.filter(pk=visitor.site_id).first() if visitor.site_id else None
-    return program_settings(site or Site.objects.filter(is_default_site=True).first())
-
-
-@dataclass(frozen=True)
-class ReferralCookie:
-    """A referral cookie that is genuine, still within its affiliate's window, and names an
-    active affiliate."""
-
-    affiliate: Affiliate
-    click_id: int | None
-    clicked_at: datetime
-
-
-def referral_cookie_value(*, click: Click) -> str:
-    """What the (signed) referral cookie holds: affiliate id, click id, click time (epoch)."""
-    return f"{click.affiliate_id}:{click.pk}:{int(click.created_at.timestamp())}"
-
-
-def referral_cookie_read(*, visitor: Visitor, program=None, now=None) -> ReferralCookie | None:
-    """The visitor's referral cookie if it is signed by us, names an active affiliate and is
-    younger than that affiliate's window, else None. The age is checked here, on the server,
-    against the time inside the value: a browser that keeps a cookie too long gains nothing."""
-    raw = visitor.signed_cookie(settings.REFERRAL_COOKIE_NAME, salt=COOKIE_SALT)
-    if not raw:
-        return None
-    try:
-        affiliate_id, click_id, stamp = (int(part) for part in raw.split(":"))
-        clicked_at = datetime.fromtimestamp(stamp, tz=UTC)
-    except (ValueError, OverflowError, OSError):
-        return None
-    affiliate = Affiliate.objects.filter(pk=affiliate_id, status=AffiliateStatus.APPROVED).first()
-    if affiliate is None:
-        return None
-    program = program or _program_for_visitor(visitor)
-    age = (now or timezone.now()) - clicked_at
-    if age > timedelta(days=affiliate.window_days(program)):
-        return None
-    return ReferralCookie(affiliate=affiliate, click_id=click_id or None, clicked_at=clicked_at)
-
-
-@transaction.atomic
-def click_record(*, affiliate: Affiliate, request, now=None) -> Click:
-    """Record a visit by the affiliate's link. When one hashed IP has made program.burst_clicks
-    clicks (on any affiliate's links) within program.burst_minutes, every click of that burst
-    is flagged, so staff can discount them."""
-    now = now or timezone.now()
-    program = _program_for(request)
-    hashed = ip_hash(ratelimit.client_ip(request))
-    click = Click.objects.create(
-        affiliate=affiliate,
-        created_at=now,
-        landing_url=path_without_ref(request)[:500],
-        referrer=request.META.get("HTTP_REFERER", "")[:500],
-        ip_hash=hashed,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-    )
-    burst = Click.objects.filter(
-        ip_hash=hashed,
-        created_at__gt=now - timedelta(minutes=program.burst_minutes),
-        created_at__lte=now,
-    )
-    count = burst.count()
-    if count >= program.burst_clicks:
-        reason = f"{count} clicks from one visitor within {program.burst_minutes} minutes"
-        burst.update(flagged=True, flag_reason=reason[:200])
-        click.refresh_from_db(fields=["flagged", "flag_reason"])
-    return click
-
-
-def affiliate_login_seen(*, affiliate: Affiliate, request) -> None:
-    """Remember the (hashed) IP the affiliate signs in from: an order placed from it moments
-    after a click on their own link is how self-clicking shows. A request without an IP (a
-    test client's login, a management shell) records nothing."""
-    ip = ratelimit.client_ip(request)
-    if not ip:
-        return
-    AffiliateLogin.objects.update_or_create(
-        affiliate=affiliate, ip_hash=ip_hash(ip), defaults={"last_seen": timezone.now()}
-    )
-
-
-# --- Orders: attribution ---------------------------------------------------------------------
-
-
-def _coupon_affiliate(order: Order) -> Affiliate | None:
-    if not order.discount_code:
-        return None
-    coupon = (
-        AffiliateCoupon.objects.select_related("affiliate")
-        .filter(discount_code__code__iexact=order.discount_code)
-        .first()
-    )
-    if coupon is None or not coupon.affiliate.is_active:
-        return None
-    return coupon.affiliate
-
-
-def _is_self_referral(order: Order, affiliate: Affiliate) -> bool:
-    email = order.email.strip().lower()
-    own = {affiliate.email.strip().lower(), affiliate.user.email.strip().lower()}
-    return email in own or (order.user_id is not None and order.user_id == affiliate.user_id)
-
-
-def _flag_reasons(*, order, affiliate, click, buyer_ip_hash, program) -> list[str]:
-    reasons = []
-    if click is None:
-        return reasons
-    if click.flagged:
-        reasons.append(f"The click was flagged: {click.flag_reason}")
-    seconds = (order.created_at - click.created_at).total_seconds()
-    if (
-        0 <= seconds <= program.quick_order_seconds
-        and AffiliateLogin.objects.filter(affiliate=affiliate, ip_hash=buyer_ip_hash).exists()
-    ):
-        reasons.append(
-            f"Ordered {int(seconds)} seconds after the click, from an IP the affiliate signs "
-            "in from"
-        )
-    return reasons
-
-
-def referral_attach(*, order: Order, visitor: Visitor) -> Referral | None:
-    """Decide whose order this is and record it; None when nobody referred it.
-
-    An affiliate's coupon wins (it needs no cookie, and beats another affiliate's cookie);
-    else the referral cookie, if still within its affiliate's window. Inactive affiliates
-    are skipped. Self-referrals are recorded (self_referral=True) so staff see them; they earn
-    nothing. Idempotent: the checkout may send order_placed twice for one order."""
-    existing = Referral.objects.filter(order=order).first()
-    if existing is not None:
-        return existing
-    program = _program_for_visitor(visitor)
-    cookie = referral_cookie_read(visitor=visitor, program=program)
-    affiliate = _coupon_affiliate(order)
-    source = ReferralSource.COUPON
-    if affiliate is None and cookie is not None:
-        affiliate, source = cookie.affiliate, ReferralSource.LINK
-    if affiliate is None:
-        return None
-    click = None
-    if cookie is not None and cookie.affiliate.pk == affiliate.pk and cookie.click_id:
-        click = Click.objects.filter(pk=cookie.click_id, affiliate=affiliate).first()
-    buyer = ip_hash(visitor.ip)
-    reasons = _flag_reasons(
-        order=order, affiliate=affiliate, click=click, buyer_ip_hash=buyer, program=program
-    )
-    try:
-        with transaction.atomic():
-            return Referral.objects.create(
-                order=order,
-                affiliate=affiliate,
-                click=click,
-                source=source,
-                ip_hash=buyer,
-                self_referral=_is_self_referral(order, affiliate),
-                flag_reason="; ".join(reasons)[:300],
-            )
-    except IntegrityError:  # a concurrent delivery of order_placed made it first
-        return Referral.objects.get(order=order)
 
 
 # --- Commissions -----------------------------------------------------------------------------
@@ -365,8 +166,16 @@ def commission_create(*, order: Order) -> Commission | None:
             message=f"Order {order.number} paid",
         )
         if referral.self_referral:
+            why = self_referral_reason(order, affiliate)
+            message = f"{SELF_REFERRAL_NOTE}: {why}" if why else SELF_REFERRAL_NOTE
             commission_transition(
-                commission=commission, to=CommissionStatus.REJECTED, message=SELF_REFERRAL_NOTE
+                commission=commission, to=CommissionStatus.REJECTED, message=message
+            )
+            logger.warning(
+                "commission on order %s rejected for affiliate %s: %s",
+                order.number,
+                affiliate.code,
+                message,
             )
         return commission
 

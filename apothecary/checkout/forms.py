@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from apothecary.core import geography
+from apothecary.core.text import UserTextField
 
 from .models import ShippingZone
 from .regions import match_region
@@ -26,7 +27,7 @@ def _in_sentence(label: str) -> str:
 def _text(label, max_length, *, required=True, autocomplete="", **kwargs):
     attrs = {"autocomplete": autocomplete} if autocomplete else {}
     words = _in_sentence(label)
-    return forms.CharField(
+    return UserTextField(
         label=label,
         max_length=max_length,
         required=required,

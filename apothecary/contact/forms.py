@@ -9,6 +9,7 @@ from django import forms
 from django.core import signing
 
 from apothecary.core.antispam import SALT, SpamGuardMixin
+from apothecary.core.text import UserTextField
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def normalise_order_number(value: str) -> str:
 
 
 class ContactForm(SpamGuardMixin, forms.Form):
-    name = forms.CharField(
+    name = UserTextField(
         label="Your name",
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -70,7 +71,7 @@ class ContactForm(SpamGuardMixin, forms.Form):
             "max_length": "An order number has 8 letters and digits, e.g. 7K3M9QXA.",
         },
     )
-    message = forms.CharField(
+    message = UserTextField(
         label="Your message",
         max_length=MAX_MESSAGE_LENGTH,
         help_text=f"Plain text, up to {MAX_MESSAGE_LENGTH:,} characters and {MAX_LINKS} web links.",

@@ -5,6 +5,7 @@ from django import forms
 
 from apothecary.core.antispam import SpamGuardMixin
 from apothecary.core.geography import country_name
+from apothecary.core.text import UserTextField
 
 from .models import NAME_MAX, TEXT_MAX, TEXT_MIN, TITLE_MAX
 
@@ -25,7 +26,8 @@ def country_choices() -> list[tuple[str, str]]:
 
 
 class ReviewForm(SpamGuardMixin, forms.Form):
-    """What a reviewer writes. Plain text: nothing is removed, it is escaped where shown."""
+    """What a reviewer writes. Plain text, escaped where shown; only the invisible
+    bidirectional controls are removed (core.text)."""
 
     min_fill_seconds = 5
 
@@ -36,13 +38,13 @@ class ReviewForm(SpamGuardMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a rating from 1 to 5 stars."},
     )
-    title = forms.CharField(
+    title = UserTextField(
         label="Title of your review",
         max_length=TITLE_MAX,
         help_text=f"Up to {TITLE_MAX} characters.",
         error_messages={"required": "Give your review a title."},
     )
-    text = forms.CharField(
+    text = UserTextField(
         label="Your review",
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 8, "minlength": TEXT_MIN}),
@@ -53,7 +55,7 @@ class ReviewForm(SpamGuardMixin, forms.Form):
         ),
         error_messages={"required": "Write your review."},
     )
-    display_name = forms.CharField(
+    display_name = UserTextField(
         label="Name to show",
         max_length=NAME_MAX,
         help_text="Your first name and the initial of your last name work well, e.g. Maria K.",

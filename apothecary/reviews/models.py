@@ -42,9 +42,27 @@ REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Orders whose buyer has paid (and not been refunded in full): only these make a review
+# "verified".
+PAID_ORDER_STATUSES = ("paid", "shipped", "delivered", "partially_refunded")
+
+
 class ReviewQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=ReviewStatus.APPROVED)
+
+    def verified(self):
+        """Reviews tied to a line of a paid order placed with the writer's email, for the
+        product reviewed (the `verified` property, in one query)."""
+        return self.filter(
+            order_line__order__status__in=PAID_ORDER_STATUSES,
+            order_line__order__email__iexact=models.F("email"),
+            order_line__variant__product=models.F("product"),
+        )
+
+    def with_purchase(self):
+        """Load what `verified` reads, in the same query."""
+        return self.select_related("order_line__order", "order_line__variant")
 
 
 class Review(models.Model):
@@ -59,6 +77,15 @@ class Review(models.Model):
     display_name = models.CharField(max_length=NAME_MAX)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code, e.g. US.")
     email = models.EmailField(help_text="The writer's address; never shown.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews",
+        editable=False,
+        help_text="The account the review was written from, if the writer was signed in.",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     # Verified buyer: set only by services, from a delivered order's line; one review per line.
@@ -111,6 +138,14 @@ class Review(models.Model):
             models.UniqueConstraint(
                 fields=["email", "text_hash"], name="review_text_once_per_email"
             ),
+            models.UniqueConstraint(
+                fields=["email", "product"], name="one_review_per_email_and_product"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "product"],
+                condition=Q(user__isnull=False),
+                name="one_review_per_user_and_product",
+            ),
             models.CheckConstraint(
                 condition=~Q(status=ReviewStatus.REJECTED) | ~Q(rejection_reason=""),
                 name="review_rejected_has_reason",
@@ -122,7 +157,19 @@ class Review(models.Model):
 
     @property
     def verified(self) -> bool:
-        return self.order_line_id is not None
+        """A paid order placed with the writer's email contains the product reviewed (the
+        line the review request's link tied it to). Refunded in full, cancelled, another
+        email or another product: not verified."""
+        line = self.order_line
+        if line is None:
+            return False
+        order = line.order
+        return (
+            order.status in PAID_ORDER_STATUSES
+            and order.email.strip().lower() == self.email.strip().lower()
+            and line.variant is not None
+            and line.variant.product_id == self.product_id
+        )
 
 
 class ReviewEvent(models.Model):

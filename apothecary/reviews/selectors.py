@@ -84,7 +84,7 @@ def product_reviews(product, request=None) -> ProductReviews:
     latest = []
     all_url = None
     if summary.count:
-        latest = list(approved.select_related("order_line")[:PRODUCT_PAGE_LATEST])
+        latest = list(approved.with_purchase()[:PRODUCT_PAGE_LATEST])
         base = reviews_page_url(request)
         all_url = f"{base}?{urlencode({'product': product.pk})}" if base else None
     result = ProductReviews(
@@ -157,8 +157,8 @@ def reviews_page_context(request) -> dict:
     if chosen.get("stars"):
         listed = listed.filter(rating=chosen["stars"])
     if chosen.get("verified"):
-        listed = listed.filter(order_line__isnull=False)
-    listed = listed.select_related("order_line", "product").order_by(*SORTS[sort][1])
+        listed = listed.verified()
+    listed = listed.with_purchase().select_related("product").order_by(*SORTS[sort][1])
     paginator = Paginator(listed, settings.REVIEWS_PAGE_SIZE)
     try:
         page_obj = paginator.page(request.GET.get("page") or 1)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apothecary.core.machines import InvalidTransition, transition
@@ -150,6 +151,19 @@ def _purge_stale_unconfirmed(email: str, now) -> None:
     ).delete()
 
 
+ALREADY_REVIEWED = (
+    "You have reviewed this product already. Each customer can write one review of a product."
+)
+
+
+def _reviewed_already(*, product, email: str, user) -> bool:
+    """One review per (email, product) and per (account, product), whatever its status; the
+    database constraints one_review_per_email_and_product and one_review_per_user_and_product
+    settle a race."""
+    mine = Q(email=email) | Q(user=user) if user is not None else Q(email=email)
+    return Review.objects.filter(mine, product=product).exists()
+
+
 @transaction.atomic
 def review_submit(
     *,
@@ -187,6 +201,9 @@ def review_submit(
     if not (1 <= rating <= 5):
         raise ReviewError("Choose a rating from 1 to 5 stars.")
     _purge_stale_unconfirmed(email, now)
+    account = user if user is not None and user.is_authenticated else None
+    if _reviewed_already(product=product, email=email, user=account):
+        raise DuplicateReview(ALREADY_REVIEWED)
     fingerprint = text_fingerprint(text)
     if Review.objects.filter(email=email, text_hash=fingerprint).exists():
         raise DuplicateReview(
@@ -204,6 +221,7 @@ def review_submit(
                 display_name=display_name,
                 country=country.upper(),
                 email=email,
+                user=account,
                 created_at=now,
                 order_line=order_line,
                 by_staff=bool(user is not None and user.is_staff) or _staff_email(email),
@@ -211,7 +229,9 @@ def review_submit(
                 confirmed_at=now if verified else None,
                 text_hash=fingerprint,
             )
-    except IntegrityError:  # the same text sent twice at once, or the line reviewed meanwhile
+    except IntegrityError:  # sent twice at once, or the line reviewed meanwhile
+        if _reviewed_already(product=product, email=email, user=account):
+            raise DuplicateReview(ALREADY_REVIEWED) from None
         raise DuplicateReview("We already have this review. Thank you!") from None
     ReviewEvent.objects.create(
         review=review,

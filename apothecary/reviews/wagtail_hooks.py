@@ -48,9 +48,9 @@ class ReviewFilterSet(WagtailFilterSet):
 
     def filter_verified(self, queryset, name, value):
         if value == "yes":
-            return queryset.filter(order_line__isnull=False)
+            return queryset.verified()
         if value == "no":
-            return queryset.filter(order_line__isnull=True)
+            return queryset.exclude(pk__in=Review.objects.verified().values("pk"))
         return queryset
 
 

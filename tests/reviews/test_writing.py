@@ -271,7 +271,7 @@ def test_the_same_text_twice_from_one_email_is_refused(
     with caplog.at_level(logging.WARNING):
         again = send(
             client,
-            product,
+            make_product(title="Another Review Patch"),  # the same product: reviewed already
             django_capture_on_commit_callbacks,
             text="  STICKS well,   comfortable, and the box arrived in three days flat. ",
             email="B@example.com",

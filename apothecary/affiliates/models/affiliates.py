@@ -143,10 +143,19 @@ class AffiliateCoupon(models.Model):
 
 
 class Click(models.Model):
-    """One visit by a referral link. The IP is kept only as a salted hash."""
+    """A visitor's visits by one referral link within one window of
+    settings.REFERRAL_CLICK_WINDOW seconds: one row for all of them, made by the first
+    (referrals.click_record). The IP is kept only as a salted hash."""
 
     affiliate = models.ForeignKey(Affiliate, on_delete=models.CASCADE, related_name="clicks")
     created_at = models.DateTimeField(default=timezone.now)
+    window_start = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The de-duplication window of the click (empty on clicks recorded before "
+        "clicks were de-duplicated).",
+    )
     landing_url = models.CharField(max_length=500)
     referrer = models.CharField(max_length=500, blank=True)
     ip_hash = models.CharField(max_length=64)
@@ -159,6 +168,11 @@ class Click(models.Model):
         indexes = [
             models.Index(fields=["affiliate", "created_at"]),
             models.Index(fields=["ip_hash", "created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["affiliate", "ip_hash", "window_start"], name="one_click_per_window"
+            )
         ]
 
     def __str__(self):
