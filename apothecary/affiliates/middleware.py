@@ -97,15 +97,21 @@ class ReferralMiddleware:
         if link is None:
             return self.get_response(request)
         codes, target = link
-        if not ratelimit.hit(
-            scope="referral-link",
-            key=ratelimit.client_ip(request),
-            limit=settings.REFERRAL_CLICK_HARD_LIMIT_PER_IP,
-            window_seconds=settings.REFERRAL_CLICK_HARD_LIMIT_WINDOW,
-        ):
-            return _too_many()
         response = HttpResponseRedirect(target)
         add_never_cache_headers(response)
+        try:
+            allowed = ratelimit.hit(
+                scope="referral-link",
+                key=ratelimit.client_ip(request),
+                limit=settings.REFERRAL_CLICK_HARD_LIMIT_PER_IP,
+                window_seconds=settings.REFERRAL_CLICK_HARD_LIMIT_WINDOW,
+            )
+        except ratelimit.RateLimitUnavailable:
+            # Nothing can be counted: the visitor still reaches the page, but no click is
+            # recorded and no cookie set (recording unthrottled would open the flood).
+            return response
+        if not allowed:
+            return _too_many()
         if not is_page_navigation(request):
             return response  # an <img>, a fetch() or a frame: no click, no cookie
         affiliate = _affiliate_for(codes)

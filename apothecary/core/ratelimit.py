@@ -91,7 +91,11 @@ def hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
         logger.warning("rate limit %s: the cache cannot count (%s); refused", scope, error)
         raise RateLimitUnavailable(scope) from error
     if count > limit:
-        logger.warning("rate limit %s reached (%s attempts)", scope, count)
+        # Logged once per key and window: a flood must not become a flood of log lines.
+        if count == limit + 1:
+            logger.warning("rate limit %s reached (%s attempts)", scope, count)
+        else:
+            logger.debug("rate limit %s: attempt %s refused", scope, count)
         return False
     return True
 

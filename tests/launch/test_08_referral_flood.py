@@ -164,3 +164,20 @@ def test_twenty_simultaneous_clicks_from_one_visitor_make_one_row(demo_after_flu
 
     assert statuses == [302] * 20
     assert Click.objects.filter(affiliate__code="zed").count() == 1
+
+
+def test_with_the_cache_down_a_referral_link_still_leads_to_the_page_unrecorded(
+    client, anna, settings
+):
+    from unittest import mock
+
+    from apothecary.core import ratelimit
+
+    with mock.patch.object(
+        ratelimit, "hit", side_effect=ratelimit.RateLimitUnavailable("referral-link")
+    ):
+        response = hit(client)
+
+    assert response.status_code == 302
+    assert settings.REFERRAL_COOKIE_NAME not in response.cookies
+    assert Click.objects.count() == 0
