@@ -384,13 +384,13 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False  # our own log lines (accounts.throttle) say who, from where, when
 # Wagtail's private-page login (/_util/login/) in the site's style.
 WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "accounts/login.html"
-# Wagtail's page-password form: POSTs per IP address per restriction, and per restriction
-# from everywhere, in PAGE_PASSWORD_WINDOW_MINUTES; past either, 429.
+# Wagtail's page-password form: POSTs per IP address (any page) and per restriction (from
+# everywhere) in PAGE_PASSWORD_WINDOW_SECONDS; past either, 429 until the window ends.
 PAGE_PASSWORD_LIMIT_PER_IP = int(os.environ.get("PAGE_PASSWORD_LIMIT_PER_IP", "10"))
 PAGE_PASSWORD_LIMIT_PER_RESTRICTION = int(
     os.environ.get("PAGE_PASSWORD_LIMIT_PER_RESTRICTION", "100")
 )
-PAGE_PASSWORD_WINDOW_MINUTES = int(os.environ.get("PAGE_PASSWORD_WINDOW_MINUTES", "15"))
+PAGE_PASSWORD_WINDOW_SECONDS = int(os.environ.get("PAGE_PASSWORD_WINDOW_SECONDS", "900"))
 # Customers' password reset: the link works once and for this long; requests per hour.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60)))
 PASSWORD_RESET_LIMIT_PER_IP = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "10"))

@@ -202,7 +202,7 @@ def email_change_confirm_view(request, token):
 
 def page_password(request, page_view_restriction_id, page_id):
     if request.method == "POST":
-        window = settings.PAGE_PASSWORD_WINDOW_MINUTES * 60
+        window = settings.PAGE_PASSWORD_WINDOW_SECONDS
         allowed = hit(
             scope="page-password-ip",
             key=client_ip(request),
@@ -223,7 +223,7 @@ def page_password(request, page_view_restriction_id, page_id):
             response = TemplateResponse(
                 request,
                 "accounts/page_password_throttled.html",
-                {"minutes": settings.PAGE_PASSWORD_WINDOW_MINUTES, "back": request.path},
+                {"minutes": max(1, round(window / 60))},
                 status=429,
             )
             response["Retry-After"] = str(window)
