@@ -380,6 +380,8 @@ AXES_USERNAME_FORM_FIELD = "username"  # authenticate(username=...) on every log
 AXES_USERNAME_CALLABLE = "apothecary.accounts.throttle.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "apothecary.core.ratelimit.client_ip"
 AXES_LOCKOUT_CALLABLE = "apothecary.accounts.throttle.lockout_response"
+# No table of every login and its IP address kept for ever: the log lines are the record.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False  # our own log lines (accounts.throttle) say who, from where, when
 # Wagtail's private-page login (/_util/login/) in the site's style.

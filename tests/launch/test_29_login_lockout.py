@@ -188,6 +188,28 @@ def test_a_password_reset_ends_the_lockout_at_once(client):
     assert attempt(client, CUSTOMER_LOGIN, ada.email, new_password).status_code == 302
 
 
+def test_any_new_password_ends_the_lockout_the_admins_reset_too(client):
+    staff = make_staff()
+    fail_logins(client, ADMIN_LOGIN, staff.email, settings.AXES_FAILURE_LIMIT)
+    assert attempt(client, ADMIN_LOGIN, staff.email, STAFF_PASSWORD).status_code == 429
+
+    staff.set_password("a-fresh-admin-phrase-4")  # what every reset and change form does
+    staff.save()
+
+    assert attempt(client, ADMIN_LOGIN, staff.email, "a-fresh-admin-phrase-4").status_code == 302
+    assert _signed_in(client, ADMIN_LOGIN)
+
+
+def test_saving_a_user_without_a_new_password_keeps_the_lockout(client):
+    ada = make_customer()
+    fail_logins(client, CUSTOMER_LOGIN, ada.email, settings.AXES_FAILURE_LIMIT)
+
+    ada.first_name = "Ada"
+    ada.save()
+
+    assert attempt(client, CUSTOMER_LOGIN, ada.email, CUSTOMER_PASSWORD).status_code == 429
+
+
 def test_the_admin_lockout_page_is_the_admins_and_offers_its_reset(client):
     staff = make_staff()
     fail_logins(client, ADMIN_LOGIN, staff.email, settings.AXES_FAILURE_LIMIT)
