@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from apothecary.accounts import urls as accounts_urls
+from apothecary.accounts.views import page_password
 from apothecary.affiliates import urls as affiliates_urls
 from apothecary.cart import urls as cart_urls
 from apothecary.checkout import urls as checkout_urls
@@ -52,5 +53,11 @@ if settings.DEBUG or settings.SERVE_MEDIA:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
+    # Wagtail's page-password form, counted per visitor and per restriction before Wagtail
+    # checks the password (its own route below, the same path, is never reached).
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        never_cache(page_password),
+    ),
     path("", include(decorate_urlpatterns(wagtail_urls.urlpatterns, public_content))),
 ]

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
@@ -22,6 +21,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
+from apothecary.accounts.services import sign_in_new_account
 from apothecary.core.money import store_currency
 from apothecary.core.ratelimit import client_ip, hit
 
@@ -95,7 +95,7 @@ def apply(request):
                         **form.account_names(),
                         **form.application_data(),
                     )
-                    login(request, affiliate.user, backend=settings.AUTHENTICATION_BACKENDS[0])
+                    sign_in_new_account(request=request, user=affiliate.user)
                 else:
                     affiliate_apply(user=user, **form.application_data())
             except MembershipError as refusal:

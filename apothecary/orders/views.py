@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from wagtail.models import Site
 
+from apothecary.accounts.forms import EmailChangeForm
 from apothecary.core.ratelimit import client_ip, hit
 
 from .forms import OrderLookupForm, ReturnRequestForm
@@ -50,7 +51,8 @@ def lookup(request):
 @login_required
 def account(request):
     orders = Order.objects.filter(user=request.user).prefetch_related("lines")
-    return TemplateResponse(request, "orders/account.html", {"orders": orders})
+    context = {"orders": orders, "email_change_form": EmailChangeForm(user=request.user)}
+    return TemplateResponse(request, "orders/account.html", context)
 
 
 def return_request(request, token):

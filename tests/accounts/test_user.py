@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import authenticate, get_user_model
+from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -8,7 +9,9 @@ def test_people_sign_in_with_their_email_address():
     User = get_user_model()
     User.objects.create_user(email="Reader@Example.COM", password="a long pass phrase")
 
-    user = authenticate(email="reader@example.com", password="a long pass phrase")
+    user = authenticate(
+        RequestFactory().post("/"), email="reader@example.com", password="a long pass phrase"
+    )
 
     assert user is not None
     assert user.email == "reader@example.com"

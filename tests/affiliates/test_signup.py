@@ -140,7 +140,7 @@ def test_the_demo_program_has_terms_a_disclosure_and_no_disease_claims(client):
 def test_the_page_is_never_cached_for_visitors_or_customers(client):
     first = client.get(URL)
     User.objects.create_user(email="cust@example.com", password="x")
-    client.login(email="cust@example.com", password="x")
+    client.force_login(User.objects.get(email="cust@example.com"))
     second = client.get(URL)
 
     assert first["Cache-Control"] == NEVER_CACHE
@@ -153,7 +153,7 @@ def test_an_anonymous_visitor_is_asked_for_a_password_a_customer_is_not(client):
     User.objects.create_user(
         email="cust@example.com", password="x", first_name="Cass", last_name="Tomer"
     )
-    client.login(email="cust@example.com", password="x")
+    client.force_login(User.objects.get(email="cust@example.com"))
     customer = client.get(URL).content.decode()
 
     assert 'name="password"' in anonymous
