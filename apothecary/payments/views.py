@@ -201,7 +201,7 @@ def _verified_stripe_event(request: HttpRequest) -> dict:
     return event
 
 
-@csrf_exempt
+@csrf_exempt  # a webhook: Stripe signs each event (Stripe-Signature), no cookie is trusted
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
     if not settings.STRIPE_WEBHOOK_SECRET:
