@@ -40,7 +40,7 @@ class Customer:
 
 
 def paid_order(*, email: str, name: str, user=None, delivered=True) -> Order:
-    variant = make_product(title=f"Patch for {name}", variants=((30, "19.95", 1, 20),))
+    variant = make_product(title="Launch Patch", variants=((30, "19.95", 1, 20),))
     address = AddressData(
         name=name,
         line1=f"{len(name)} Private Lane",
