@@ -62,22 +62,36 @@ def _default(converter) -> str:
     return "x"
 
 
+REGEX_CANDIDATES = ("1", "x", "ABCDEFGH", "live")
+
+
 def url_of(route: Route, values: dict | None = None) -> str | None:
-    """The route's address with its parameters from `values` (by name), or None for a route
-    that cannot be reversed (regular-expression routes without names: the Wagtail page
-    server, media files)."""
+    """The route's address with its parameters from `values` (by name) where the value fits
+    the parameter's type, else a harmless value of its type; None for a route that cannot be
+    reversed (unnamed routes: the Wagtail page server, media files)."""
     if not route.name:
         return None
     values = values or {}
-    kwargs = {}
-    for name, converter in route.converters:
-        value = str(values.get(name, ""))
-        fits = value and re.fullmatch(converter.regex, value)
-        kwargs[name] = value if fits else _default(converter)
-    try:
-        return reverse(route.name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return None
+    if route.converters or "(?P<" not in route.path:
+        kwargs = {}
+        for name, converter in route.converters:
+            value = str(values.get(name, ""))
+            fits = value and re.fullmatch(converter.regex, value)
+            kwargs[name] = value if fits else _default(converter)
+        try:
+            return reverse(route.name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            return None
+    # A regular-expression route: its named groups, from `values` or the first candidate
+    # the pattern accepts.
+    names = re.findall(r"\(\?P<(\w+)>", route.path)
+    for candidate in REGEX_CANDIDATES:
+        kwargs = {name: str(values.get(name, candidate)) for name in names}
+        try:
+            return reverse(route.name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return None
 
 
 # Tables a GET may write without changing anything a person or the business sees: the
