@@ -87,3 +87,14 @@ def place_order(
         discount_code=discount_code,
         idempotency_key=key or uuid.uuid4().hex,
     )
+
+
+def as_buyer(client, *orders):
+    """Let `client`'s session see these orders in full, as the session that placed them does
+    (apothecary.orders.access); returns the client."""
+    from apothecary.orders.access import SESSION_KEY
+
+    session = client.session
+    session[SESSION_KEY] = [*session.get(SESSION_KEY, []), *(order.pk for order in orders)]
+    session.save()
+    return client

@@ -19,6 +19,8 @@ from apothecary.cart.selectors import (
 )
 from apothecary.core.http import Visitor
 from apothecary.core.ratelimit import client_ip
+from apothecary.orders.access import may_see_details, remember_order
+from apothecary.orders.forms import OrderEmailForm
 from apothecary.orders.models import Order, OrderStatus
 
 from .forms import CheckoutDetailsForm, initial_from_order
@@ -163,6 +165,7 @@ def _remember(request, key: str, order: Order) -> None:
     placed = dict(list(request.session.get(PLACED, {}).items())[-(PLACED_KEPT - 1) :])
     placed[key] = order.token
     request.session[PLACED] = placed
+    remember_order(request, order)  # this session may see the order's details
     request.session.pop(DETAILS, None)
     request.session.pop(KEY, None)
 
@@ -241,7 +244,11 @@ def place(request):
 
 @require_GET
 def done(request, token: str):
-    """The confirmation page; its address (the order's secret token) is the only key to it."""
+    """The confirmation page. Its address (the order's secret token) shows the order's status,
+    number, lines and totals; the buyer's name, email and address, the documents and returns
+    only to the buyer (orders.access), and to anyone else a form asking for the order's
+    email. Query parameters (a provider's session_id on the way back) are ignored: only
+    the provider's webhook or callback marks an order paid."""
     order = get_object_or_404(
         Order.objects.select_related("invoice").prefetch_related(
             "lines",
@@ -257,5 +264,8 @@ def done(request, token: str):
         "awaiting_payment": order.status == OrderStatus.PENDING_PAYMENT,
         "paid": order.status == OrderStatus.PAID,
         "pay_url": payment_url(order),
+        "details": may_see_details(request, order),
+        "email_form": OrderEmailForm(initial={"next": "order"}),
+        "next_page": "order",
     }
     return TemplateResponse(request, "checkout/done.html", context)

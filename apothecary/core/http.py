@@ -40,19 +40,25 @@ def _trusted(origin: str, request) -> bool:
 
 
 def is_foreign_origin(request) -> bool:
-    """True when the request's Origin header (or, lacking one, its Referer) names another site.
-    A request with neither (curl, an old browser with referrers off) is not foreign."""
+    """True unless the request says it comes from this site's own pages: its Origin header
+    (or, lacking one, its Referer) names this site or a trusted origin, and its
+    Sec-Fetch-Site, when sent, is not "cross-site". A request with neither Origin nor Referer
+    is foreign: every current browser sends Origin on a POST, so only a script (curl, a
+    server elsewhere) or a page that strips referrers sends neither."""
+    if request.headers.get("Sec-Fetch-Site", "").strip().lower() == "cross-site":
+        return True
     header = request.headers.get("Origin")
     if header is None:
         header = request.headers.get("Referer")
         if not header:
-            return False
+            return True
     origin = _origin_of(header)
     return origin is None or not _trusted(origin, request)
 
 
 def same_origin_only(view):
-    """Refuse (403) a POST, PUT, PATCH or DELETE sent from another site's page.
+    """Refuse (403) a POST, PUT, PATCH or DELETE sent from another site's page, or that
+    names no page at all (neither Origin nor Referer).
 
     For forms on cached public pages, which cannot carry a CSRF token: apply it together with
     `csrf_exempt`, so that the request is still checked, by the browser's Origin/Referer."""

@@ -1,11 +1,15 @@
 """Downloads. A customer's documents are reached through the order's secret token (the
-confirmation page's address, given by the account page and the order lookup) or, signed in,
-through their own order; anything else is a 404, which says nothing of what exists."""
+confirmation page's address) by its buyer (orders.access: the session that placed it, its
+account, or a session that gave the order's email), or, signed in, through their own order;
+anything else is a 404, which says nothing of what exists. The token alone is not enough:
+an invoice holds the buyer's name and address."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
 
+from apothecary.orders.access import may_see_details
 from apothecary.orders.models import Order
 
 from . import documents
@@ -37,13 +41,22 @@ def _credit_note_of(order: Order, reference: str) -> CreditNote:
     )
 
 
+def _buyers_order(request, token: str) -> Order:
+    order = get_object_or_404(Order, token=token)
+    if not may_see_details(request, order):
+        raise Http404
+    return order
+
+
+@require_GET
 def invoice_by_token(request, token: str):
-    invoice = _invoice_of(get_object_or_404(Order, token=token))
+    invoice = _invoice_of(_buyers_order(request, token))
     return _pdf(invoice, documents.invoice_html(invoice))
 
 
+@require_GET
 def credit_note_by_token(request, token: str, reference: str):
-    note = _credit_note_of(get_object_or_404(Order, token=token), reference)
+    note = _credit_note_of(_buyers_order(request, token), reference)
     return _pdf(note, documents.credit_note_html(note))
 
 
@@ -53,11 +66,13 @@ def _own_order(request, number: str) -> Order:
     return get_object_or_404(Order, number=number, user=request.user)
 
 
+@require_GET
 def invoice_for_owner(request, number: str):
     invoice = _invoice_of(_own_order(request, number))
     return _pdf(invoice, documents.invoice_html(invoice))
 
 
+@require_GET
 def credit_note_for_owner(request, number: str, reference: str):
     note = _credit_note_of(_own_order(request, number), reference)
     return _pdf(note, documents.credit_note_html(note))

@@ -13,6 +13,18 @@ class OrderLookupForm(forms.Form):
         return self.cleaned_data["number"].strip().upper().replace("-", "").replace(" ", "")
 
 
+class OrderEmailForm(forms.Form):
+    """The email an order was placed with: proves that its link is in its buyer's hands.
+    `next` names the order's page to go back to (never an address)."""
+
+    NEXT_PAGES = ("order", "pay", "return")
+
+    email = forms.EmailField(label="The email address you ordered with", max_length=254)
+    next = forms.ChoiceField(
+        choices=[(page, page) for page in NEXT_PAGES], required=False, widget=forms.HiddenInput
+    )
+
+
 class ReturnRequestForm(forms.Form):
     """One quantity field per order line that can still be returned, and a reason."""
 

@@ -30,3 +30,11 @@ def present_provider_form(form) -> None:
     for name, initial in hidden_defaults.items():
         form.fields[name].widget = forms.HiddenInput()
         form.fields[name].initial = initial
+
+
+class DummyVerificationForm(forms.Form):
+    """The dummy provider's simulated 3-D Secure result, posted to the process URL."""
+
+    verification_result = forms.ChoiceField(
+        choices=[(PaymentStatus.CONFIRMED, "Passed"), (PaymentStatus.REJECTED, "Failed")]
+    )

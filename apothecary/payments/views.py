@@ -4,23 +4,28 @@ services."""
 import json
 import logging
 from urllib.error import URLError
+from urllib.parse import parse_qs, urlsplit
 
 import stripe
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from payments import PaymentError, PaymentStatus, RedirectNeeded
 from payments.core import provider_factory
+from payments.dummy import DummyProvider
 from payments.dummy.forms import DummyForm
 from payments.stripe.providers import StripeProviderV3
 from payments.urls import process_data
 
+from apothecary.orders.access import may_see_details
+from apothecary.orders.forms import OrderEmailForm
 from apothecary.orders.models import Order, OrderStatus
 
-from .forms import present_provider_form
-from .models import Payment
+from .forms import DummyVerificationForm, present_provider_form
+from .models import OPEN_STATUSES, Payment
 from .services import (
     OrderNotPayable,
     StripeUnavailable,
@@ -47,9 +52,23 @@ def payment_choices() -> list[tuple[str, str]]:
     return [(default, "")]
 
 
+def _follow(request: HttpRequest, payment: Payment, target: str) -> HttpResponse:
+    """Where the provider sends the shopper next. The dummy provider's simulated 3-D Secure
+    step goes to our process URL: that step changes the payment, so it is a form posted
+    (with its CSRF token) from a page of ours, never a link followed."""
+    parts = urlsplit(target)
+    if parts.path != payment.get_process_url():
+        return redirect(target)
+    result = parse_qs(parts.query).get("verification_result", [""])[0]
+    context = {"order": payment.order, "action": parts.path, "verification_result": result}
+    return render(request, "payments/verify.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def pay(request: HttpRequest, order_token: str) -> HttpResponse:
-    """The order's summary and the provider's form; the form posts back here."""
+    """The order's summary and the provider's form; the form posts back here. Only the buyer
+    (orders.access) gets the form, which hands their name and email to the provider; anyone
+    else with the link sees the summary and a form asking for the order's email."""
     order = get_object_or_404(Order, token=order_token)
     if order.status == OrderStatus.CANCELLED:
         return _closed(request, order)
@@ -63,6 +82,10 @@ def pay(request: HttpRequest, order_token: str) -> HttpResponse:
         "form": None,
         "provider_error": "",
     }
+    if not may_see_details(request, order):
+        context.update(email_form=OrderEmailForm(initial={"next": "pay"}), next_page="pay")
+        status = 403 if request.method == "POST" else 200
+        return render(request, "payments/pay.html", context, status=status)
     choices = payment_choices()
     chosen = request.POST.get("method") if request.method == "POST" else None
     if len(choices) > 1 and chosen not in dict(choices):
@@ -82,7 +105,7 @@ def pay(request: HttpRequest, order_token: str) -> HttpResponse:
     try:
         form = payment_form(payment=payment, data=data)
     except RedirectNeeded as target:
-        return redirect(str(target))
+        return _follow(request, payment, str(target))
     except (PaymentError, URLError) as error:
         logger.warning("payment %s of order %s failed: %s", payment.pk, order.number, error)
         context["provider_error"] = (
@@ -98,11 +121,34 @@ def pay(request: HttpRequest, order_token: str) -> HttpResponse:
     return render(request, "payments/pay.html", context, status=status)
 
 
-@csrf_exempt
+def _dummy_verification(request: HttpRequest, payment: Payment) -> HttpResponse:
+    """The dummy provider's simulated 3-D Secure result, posted from payments/verify.html.
+    As the library's DummyProvider.process_data, but from the POST body, and only while the
+    payment is still open: a payment confirmed or declined already keeps its status."""
+    form = DummyVerificationForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": "Invalid verification result."}, status=400)
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status in OPEN_STATUSES:
+            payment.change_status(form.cleaned_data["verification_result"])
+    if payment.status in (PaymentStatus.CONFIRMED, PaymentStatus.PREAUTH):
+        return redirect(payment.get_success_url())
+    return redirect(payment.get_failure_url())
+
+
+# Not csrf_exempt: the dummy provider's step is posted from our page with a CSRF token, and
+# PayPal sends the shopper back with a GET.
+@require_http_methods(["GET", "POST"])
 def process(request: HttpRequest, token) -> HttpResponse:
     """django-payments' callback for providers that send the shopper (or their server) back
     to a per-payment URL. Stripe events go to stripe_webhook instead: they must be applied
-    once each, which the library's view does not do."""
+    once each, which the library's view does not do.
+
+    The dummy provider's callback changes the payment, so it takes a POST only (a GET is a
+    405: a link, a prefetch or a crawler confirms nothing). PayPal's return is a GET, by
+    PayPal's design: it pays only what PayPal's server confirms when we execute the payment
+    with the payer's id (PaypalCheckoutProvider.process_data)."""
     payment = get_object_or_404(Payment, token=str(token))
     try:
         provider = provider_factory(payment.variant, payment)
@@ -110,6 +156,12 @@ def process(request: HttpRequest, token) -> HttpResponse:
         raise Http404("No such payment.") from error
     if isinstance(provider, StripeProviderV3):
         raise Http404("Stripe events are received at the Stripe webhook.")
+    if isinstance(provider, DummyProvider):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return _dummy_verification(request, payment)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     try:
         return process_data(request, str(token), provider)
     except PaymentError as error:
@@ -149,7 +201,7 @@ def _verified_stripe_event(request: HttpRequest) -> dict:
     return event
 
 
-@csrf_exempt
+@csrf_exempt  # a webhook: Stripe signs each event (Stripe-Signature), no cookie is trusted
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
     if not settings.STRIPE_WEBHOOK_SECRET:

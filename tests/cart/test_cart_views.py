@@ -12,6 +12,15 @@ pytestmark = pytest.mark.django_db
 ADD = "/cart/add/"
 
 
+@pytest.fixture
+def client():
+    """A browser on the store's own pages: it names them in the Origin header of its POSTs,
+    which the add-to-cart endpoint requires (it has no CSRF token)."""
+    from django.test import Client
+
+    return Client(headers={"Origin": "http://testserver"})
+
+
 def packs(*variants, title="Test Patch"):
     product = make_product(title=title, variants=variants)
     return list(Variant.objects.filter(product=product).order_by("sort_order"))
@@ -148,13 +157,22 @@ def test_add_needs_no_csrf_token_but_refuses_a_post_from_another_site(client):
     other_referer = csrf_client.post(
         ADD, {"variant": variant.pk}, HTTP_REFERER="https://evil.example/page"
     )
+    no_origin_nor_referer = csrf_client.post(ADD, {"variant": variant.pk})
+    cross_site_fetch = csrf_client.post(
+        ADD,
+        {"variant": variant.pk},
+        HTTP_ORIGIN="http://testserver",
+        HTTP_SEC_FETCH_SITE="cross-site",
+    )
 
     assert same_site.status_code == 302
-    assert [other_origin.status_code, null_origin.status_code, other_referer.status_code] == [
-        403,
-        403,
-        403,
-    ]
+    assert [
+        other_origin.status_code,
+        null_origin.status_code,
+        other_referer.status_code,
+        no_origin_nor_referer.status_code,
+        cross_site_fetch.status_code,
+    ] == [403, 403, 403, 403, 403]
     assert other_origin.content.decode() == "This form can only be sent from this site's own pages."
     assert CartLine.objects.filter(variant=variant).get().quantity == 1
 

@@ -17,8 +17,13 @@ def post(**headers):
 @pytest.mark.parametrize(
     ("headers", "foreign"),
     [
-        ({}, False),
+        ({}, True),  # neither Origin nor Referer: not a browser on our pages
+        ({"HTTP_REFERER": ""}, True),
         ({"HTTP_ORIGIN": "http://testserver"}, False),
+        ({"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "same-origin"}, False),
+        ({"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "same-site"}, False),
+        ({"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "Cross-Site"}, True),
+        ({"HTTP_REFERER": "http://testserver/", "HTTP_SEC_FETCH_SITE": "cross-site"}, True),
         ({"HTTP_REFERER": "http://testserver/products/b12-patch/"}, False),
         ({"HTTP_ORIGIN": "http://testserver.evil.example"}, True),
         ({"HTTP_ORIGIN": "https://testserver"}, True),  # another scheme is another origin

@@ -166,7 +166,9 @@ def test_an_add_form_of_the_product_page_puts_the_pack_in_the_cart(client):
     product = full_product()
     low = Variant.objects.get(product=product, sku__endswith="-90")
 
-    response = client.post("/cart/add/", {"variant": low.pk, "quantity": "2"})
+    response = client.post(
+        "/cart/add/", {"variant": low.pk, "quantity": "2"}, HTTP_ORIGIN="http://testserver"
+    )
 
     assert response.status_code == 302
     assert "Added 2 × Test Patch, 90 patches to your cart." in text(client.get("/cart/"))
@@ -261,7 +263,7 @@ def test_the_order_page_adds_a_pack_in_one_step(client):
     )
     assert form is not None  # no quantity to fill in: one click adds one pack
 
-    response = client.post(form.group(1), {"variant": variant.pk})
+    response = client.post(form.group(1), {"variant": variant.pk}, HTTP_ORIGIN="http://testserver")
 
     assert response["Location"] == "/cart/"
     assert client.get("/cart/count/").json() == {"count": 1}

@@ -17,7 +17,7 @@ from apothecary.orders import signals
 from apothecary.orders.models import Order, OrderStatus
 from apothecary.orders.refunds import order_refund
 from apothecary.payments.services import payment_start
-from tests.store import make_cart, make_discount, make_product, make_zone, place_order
+from tests.store import as_buyer, make_cart, make_discount, make_product, make_zone, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +209,9 @@ def test_the_customer_downloads_the_invoice_and_credit_notes_from_the_order_page
     refund = order_refund(order=order, amount=D("3.00"))
     invoice, note = Invoice.objects.get(order=order), CreditNote.objects.get(refund=refund)
 
+    stranger = client.get(f"/orders/{order.token}/invoice.pdf")
+    assert stranger.status_code == 404  # the link alone does not give the buyer's invoice
+    as_buyer(client, order)
     page = client.get(f"/checkout/done/{order.token}/").content.decode()
     assert f"Download invoice {invoice.reference} (PDF)" in page
     assert f"Download credit note {note.reference} (PDF)" in page
@@ -294,6 +297,7 @@ def test_the_order_page_queries_do_not_grow_with_credit_notes(
     order = paid_order((D("19.95"), 3))
     for _ in range(4):
         order_refund(order=order, amount=D("1.00"))
+    as_buyer(client, order)
 
     with django_assert_max_num_queries(25):
         response = client.get(f"/checkout/done/{order.token}/")

@@ -10,15 +10,18 @@ from apothecary.orders.models import ReturnRequest, ReturnStatus
 from apothecary.orders.returns import return_transition
 from apothecary.orders.services import order_deliver, order_ship
 from apothecary.payments.services import payment_start
-from tests.store import make_cart, make_product, make_zone, place_order
+from tests.store import as_buyer, make_cart, make_product, make_zone, place_order
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def order():
+def order(client):
+    """An order of two packs; `client` is its buyer's browser (apothecary.orders.access)."""
     variant = make_product(variants=((30, "19.95", 1, 10),)).variants.get()
-    return place_order(cart=make_cart((variant, 2)), rate=make_zone())
+    order = place_order(cart=make_cart((variant, 2)), rate=make_zone())
+    as_buyer(client, order)
+    return order
 
 
 def delivered(order, days_ago=1):

@@ -13,7 +13,7 @@ from apothecary.orders.refunds import RefundError, order_refund, refund_plan
 from apothecary.orders.returns import return_request_create, return_transition
 from apothecary.orders.services import order_deliver, order_ship
 from apothecary.payments.services import payment_start
-from tests.store import make_cart, make_discount, make_product, make_zone, place_order
+from tests.store import as_buyer, make_cart, make_discount, make_product, make_zone, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +235,7 @@ def test_the_customer_order_page_shows_the_refunds_and_the_returns(client):
     order_refund(order=order, amount=D("2.00"), reason="Staff-only note")
     waiting = return_request_create(order=order, quantities={line.pk: 1}, reason="Second one")
 
-    page = client.get(order.get_absolute_url()).content.decode()
+    page = as_buyer(client, order).get(order.get_absolute_url()).content.decode()
 
     assert "Status: Partially refunded." in page and "Parcel: Delivered." in page
     assert "1 × Test Patch, 30 patches</td><td>$19.95" in page

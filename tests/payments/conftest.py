@@ -2,7 +2,7 @@ import pytest
 from stripe._api_requestor import _APIRequestor
 
 from tests.payments.stripe_events import WEBHOOK_SECRET
-from tests.store import make_cart, make_product, make_zone, place_order
+from tests.store import as_buyer, make_cart, make_product, make_zone, place_order
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +42,9 @@ def rate():
 
 
 @pytest.fixture
-def order(variant, rate):
-    """An order of 2 × 19.95 + 5.00 shipping = 44.90, waiting for payment; 8 left in stock."""
-    return place_order(cart=make_cart((variant, 2)), rate=rate)
+def order(variant, rate, client):
+    """An order of 2 × 19.95 + 5.00 shipping = 44.90, waiting for payment; 8 left in stock.
+    `client` is its buyer's browser (apothecary.orders.access)."""
+    order = place_order(cart=make_cart((variant, 2)), rate=rate)
+    as_buyer(client, order)
+    return order

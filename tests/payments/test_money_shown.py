@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from apothecary.checkout.models import ShippingRate
 from apothecary.orders.services import order_mark_paid
-from tests.store import make_cart, make_discount, place_order
+from tests.store import as_buyer, make_cart, make_discount, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_a_german_store_shows_euros_as_germans_write_them(client, settings, vari
     settings.STORE_CURRENCY, settings.STORE_LOCALE = "EUR", "de_DE"
     order = place_order(cart=make_cart((variant, 2)), rate=rate)
 
-    shown = page_text(client.get(reverse("payments:pay", args=[order.token])))
+    shown = page_text(as_buyer(client, order).get(reverse("payments:pay", args=[order.token])))
 
     assert "Pay 44,90\xa0€" in shown
     assert "EUR" not in shown

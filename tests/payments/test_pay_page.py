@@ -208,7 +208,7 @@ def test_the_pay_page_makes_the_same_number_of_queries_however_many_lines(
     assert response.content.decode().count("<tr><td>Patch ") == 5
 
 
-def test_the_process_url_of_a_payment_resolves_under_payments_and_applies_the_callback(
+def test_the_process_url_of_a_payment_resolves_under_payments_and_a_get_changes_nothing(
     client, order, django_capture_on_commit_callbacks
 ):
     payment = payment_start(order=order)
@@ -217,11 +217,69 @@ def test_the_process_url_of_a_payment_resolves_under_payments_and_applies_the_ca
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(payment.get_process_url(), {"verification_result": "confirmed"})
 
-    assert response.status_code == 302
-    assert response["Location"] == f"{BASE}/checkout/done/{order.token}/"
+    assert response.status_code == 405
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.WAITING
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING_PAYMENT
+    assert paid_subjects(order) == []
+
+
+def test_the_dummy_3d_secure_step_is_a_form_posted_to_the_process_url_and_pays(
+    client, order, django_capture_on_commit_callbacks
+):
+    form = read_form(client.get(pay_url(order)))
+    # The library's dummy sets the form's status first, then sends the shopper to the check.
+    data = {
+        **form.data,
+        "status": PaymentStatus.INPUT,
+        "gateway_response": "3ds-redirect",
+        "verification_result": "confirmed",
+    }
+
+    step = client.post(pay_url(order), data)
+
+    assert step.status_code == 200
+    payment = order.payments.get()
+    html = step.content.decode()
+    assert f'action="/payments/process/{payment.token}/"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert payment.status == PaymentStatus.INPUT
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(payment.get_process_url(), {"verification_result": "confirmed"})
+    assert done.status_code == 302
+    assert done["Location"] == f"{BASE}/checkout/done/{order.token}/"
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
     assert len(paid_subjects(order)) == 1
+
+
+def test_the_process_url_never_changes_a_payment_that_is_no_longer_open(client, order):
+    payment = payment_start(order=order)
+    payment.change_status(PaymentStatus.CONFIRMED)
+
+    again = client.post(payment.get_process_url(), {"verification_result": "rejected"})
+    bad = client.post(payment.get_process_url(), {"verification_result": "refunded"})
+
+    assert again.status_code == 302
+    assert again["Location"] == f"{BASE}/checkout/done/{order.token}/"
+    assert bad.status_code == 400
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CONFIRMED
+
+
+def test_the_process_url_needs_the_csrf_token_of_our_page(order):
+    from django.test import Client
+
+    payment = payment_start(order=order)
+
+    response = Client(enforce_csrf_checks=True).post(
+        payment.get_process_url(), {"verification_result": "confirmed"}
+    )
+
+    assert response.status_code == 403
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.WAITING
 
 
 def test_the_process_url_refuses_stripe_payments(client, order, stripe_settings):

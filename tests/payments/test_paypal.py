@@ -18,7 +18,7 @@ from apothecary.orders.refunds import RefundError, order_refund
 from apothecary.payments.models import Payment
 from apothecary.payments.views import payment_choices
 from tests.helpers import h1
-from tests.store import make_cart, make_discount, place_order
+from tests.store import as_buyer, make_cart, make_discount, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +172,7 @@ def test_a_discounted_order_is_sent_as_items_that_add_up_to_its_total(
     order = place_order(cart=make_cart((variant, 2)), rate=rate, discount_code="SAVE10")
     assert order.discount_amount == Decimal("3.99")
 
-    assert choose_paypal(client, order).status_code == 302
+    assert choose_paypal(as_buyer(client, order), order).status_code == 302
 
     sent = paypal.calls[1][3]["transactions"][0]
     assert sent["amount"]["total"] == "40.91"  # 39.90 - 3.99 + 5.00 shipping
