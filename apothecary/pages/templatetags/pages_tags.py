@@ -27,7 +27,8 @@ def structured_data(context):
     trail = breadcrumbs(context)
     if trail:
         blocks.append(seo.breadcrumb_list(trail))
-    return mark_safe("".join(seo.json_ld_script(block) for block in blocks))
+    nonce = str(getattr(request, "csp_nonce", ""))
+    return mark_safe("".join(seo.json_ld_script(block, nonce) for block in blocks))
 
 
 @register.simple_tag(takes_context=True)
