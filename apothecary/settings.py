@@ -446,6 +446,12 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "apothecary.core.uploads.DocumentForm"
 WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 
+# Rich text: Wagtail's Draftail editor, which refuses form data that is not its own JSON with a
+# clean conversion instead of a 500 (core.richtext).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "apothecary.core.richtext.SafeDraftailRichTextArea"}
+}
+
 # -- Client addresses, rate limits and a cache that may be down ------------------------------
 
 # -- Email delivery and logs -----------------------------------------------------------------
