@@ -6,7 +6,12 @@ settings.CSP_ADMIN_URL_PREFIXES get settings.CSP_ADMIN_DIRECTIVES instead, built
 nonce: Wagtail's admin writes inline scripts that carry none, and a nonce in script-src would
 make browsers ignore the 'unsafe-inline' those scripts need. A view may still choose its own
 policy with django-csp's decorators, and a response that already has the header (Wagtail's
-document and image views send default-src 'none') keeps it."""
+document and image views send default-src 'none') keeps it.
+
+A preview in the admin renders the public page through a dummy request (Wagtail's
+make_preview_request, flagged request.is_dummy) that runs this middleware too: it keeps the
+public policy, so that the preview shows what the visitors' browsers will allow, except that
+the admin's preview panel may frame it."""
 
 from dataclasses import asdict
 
@@ -22,6 +27,8 @@ def is_admin_path(path: str) -> bool:
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def process_response(self, request, response):
+        if getattr(request, "is_dummy", False) and getattr(response, "_csp_replace", None) is None:
+            response._csp_replace = {"frame-ancestors": ["'self'"]}
         if not is_admin_path(request.path_info) or HEADER in response:
             return super().process_response(request, response)
         parts = self.get_policy_parts(request=request, response=response)
