@@ -82,10 +82,13 @@ def test_a_document_just_under_the_limit_is_taken(editor):
     assert get_document_model().objects.filter(title="fits.pdf").exists()
 
 
-def test_the_add_form_tells_the_editor_the_limit(editor):
-    page = editor.get(reverse("wagtaildocs:add")).content.decode().replace("\xa0", " ")
+def test_the_add_forms_tell_the_editor_the_limits(editor):
+    documents = editor.get(reverse("wagtaildocs:add")).content.decode().replace("\xa0", " ")
+    images = editor.get(reverse("wagtailimages:add")).content.decode().replace("\xa0", " ")
 
-    assert "Maximum filesize: 10.0 MB." in page
+    assert "Maximum filesize: 10.0 MB." in documents
+    assert "Supported formats: AVIF, GIF, JPG, JPEG, PNG, WEBP." in images
+    assert "Maximum filesize: 10.0 MB." in images
 
 
 @pytest.mark.parametrize("name", ["page.html", "page.htm", "drawing.svg", "setup.exe"])
