@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlparse
 
 import babel
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -213,8 +214,18 @@ if EMAIL_URL:
     EMAIL_HOST_PASSWORD = unquote(_email.password or "")
     EMAIL_USE_SSL = _email.scheme == "smtps"
     EMAIL_USE_TLS = _email.scheme != "smtps"
-else:
+elif os.environ.get("EMAIL_BACKEND"):
+    # Chosen on purpose, e.g. the console backend on a staging server.
+    EMAIL_BACKEND = os.environ["EMAIL_BACKEND"]
+elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    # The console backend would print password-reset links and order tokens into the log.
+    raise ImproperlyConfigured(
+        "DEBUG=0 needs a real email backend: set EMAIL_URL=smtp://user:password@host:587 (or "
+        "smtps://), or name a backend on purpose with EMAIL_BACKEND, e.g. "
+        "EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend for a staging run."
+    )
 
 # Background tasks: run immediately unless a worker backend is configured.
 TASKS = {
@@ -237,9 +248,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# SAMEORIGIN, not DENY: Wagtail's live preview shows the page in a same-origin frame.
-X_FRAME_OPTIONS = "SAMEORIGIN"
-SILENCED_SYSTEM_CHECKS = ["security.W019"] + ([] if SECURE_HSTS_PRELOAD else ["security.W021"])
+# DENY everywhere; Wagtail's preview views answer SAMEORIGIN themselves (its
+# xframe_options_sameorigin_override), which is all the admin's preview panel needs.
+X_FRAME_OPTIONS = "DENY"
+# HSTS preload is a promise to the browsers' preload list, made by choice (SECURE_HSTS_PRELOAD).
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -262,6 +275,7 @@ WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Apothecary")
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "core.CreditedImage"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# No html, htm, svg, exe or other format a browser runs or shows as a page.
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx"]
 WAGTAIL_I18N_ENABLED = False
 TAGGIT_CASE_INSENSITIVE = True
@@ -350,7 +364,8 @@ REVIEWS_PAGE_SIZE = int(os.environ.get("REVIEWS_PAGE_SIZE", "10"))
 # Affiliates. Visitor IPs are stored only as HMAC-SHA256 under this salt (default: derived
 # from SECRET_KEY); changing it makes old clicks unmatchable, nothing else.
 AFFILIATE_IP_SALT = os.environ.get("AFFILIATE_IP_SALT", "")
-REFERRAL_COOKIE_NAME = "ref"
+# The __Host- prefix in production, like the session cookie (see the headers section).
+REFERRAL_COOKIE_NAME = "__Host-ref" if SESSION_COOKIE_SECURE else "ref"
 AFFILIATE_LIMIT_PER_IP = int(os.environ.get("AFFILIATE_LIMIT_PER_IP", "5"))  # applications/hour
 # Referral clicks: one Click row per hashed IP, link and window of REFERRAL_CLICK_WINDOW
 # seconds; at most REFERRAL_CLICK_LIMIT_PER_IP visits per hashed IP and window reach the
@@ -420,6 +435,84 @@ EMAIL_CHANGE_TIMEOUT = int(os.environ.get("EMAIL_CHANGE_TIMEOUT", str(24 * 60 * 
 EMAIL_CHANGE_LIMIT_PER_USER = int(os.environ.get("EMAIL_CHANGE_LIMIT_PER_USER", "5"))  # /hour
 
 # -- Headers, cookies, errors and uploads ----------------------------------------------------
+# Cookies: Secure in production, and there the session and CSRF cookies carry the __Host-
+# prefix (the browser then insists on Secure, Path=/ and no Domain, so that no sibling
+# subdomain can set or shadow them). Lax: sent on top-level navigations from other sites
+# (links in emails, the payment provider's return), not on their POSTs or frames.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie: forms carry the token, the Wagtail admin reads it
+# from its own config.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Flash messages ("Added … to your cart") live in the session: no third cookie to protect.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# No other site's window keeps a handle on ours (window.opener), e.g. after a link to us.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4). Public pages: scripts and <style> elements only from
+# our origin or carrying the request's nonce (request.csp_nonce), never inline otherwise, so an
+# injected <script>, on…= handler or javascript: link does not run; no framing at all.
+# core.security.ContentSecurityPolicyMiddleware gives the admin (CSP_ADMIN_URL_PREFIXES) the
+# looser policy below: Wagtail's admin writes inline scripts and styles and evaluates code.
+_media = urlparse(MEDIA_URL)
+_media_origin = [f"{_media.scheme}://{_media.netloc}"] if _media.netloc else []
+_payment_forms = ["https://checkout.stripe.com"] if STRIPE_SECRET_KEY else []
+if "paypal" in PAYMENT_VARIANTS:
+    _payment_forms += ["https://www.paypal.com", "https://www.sandbox.paypal.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        # style="…" attributes (a rating bar's width) are no script; <style> needs the nonce.
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *_media_origin],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        # Pay pages post to the payment provider's hosted page when one is configured.
+        "form-action": ["'self'", *_payment_forms, *env_list("CSP_FORM_ACTION_EXTRA")],
+        "frame-ancestors": ["'none'"],
+    }
+}
+CSP_ADMIN_URL_PREFIXES = ["/admin/", "/django-admin/"]
+# The admin's own needs (Wagtail 8): inline <script> in widgets and panels, eval in its
+# bundles, inline styles, data:/blob: images in the image editor; its preview panel frames our
+# own pages, hence frame-ancestors 'self' (and X-Frame-Options SAMEORIGIN from its views).
+CSP_ADMIN_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", *_media_origin],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "apothecary.core.security.ContentSecurityPolicyMiddleware",
+)
+
+# Uploads (Wagtail images and documents): sizes in bytes, formats by extension. No SVG (it can
+# carry script) nor HTML for either; documents are always served by Django's view, which checks
+# private collections, as attachments (nothing opens inline) under CSP default-src 'none'.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024**2))
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("WAGTAILDOCS_MAX_UPLOAD_SIZE", 10 * 1024**2))
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "apothecary.core.uploads.DocumentForm"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+
+# Rich text: Wagtail's Draftail editor, which refuses form data that is not its own JSON with a
+# clean conversion instead of a 500 (core.richtext).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "apothecary.core.richtext.SafeDraftailRichTextArea"}
+}
 
 # -- Client addresses, rate limits and a cache that may be down ------------------------------
 # The client's address (core.ratelimit.client_ip, read by every rate limit, click hash and

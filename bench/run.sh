@@ -161,6 +161,8 @@ export SECRET_KEY
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export SECURE_SSL_REDIRECT=0
 export ALLOW_DUMMY_PAYMENTS=1
+# DEBUG=0 needs an email backend named on purpose: the benchmark sends nothing.
+export EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend
 export BEHIND_TLS_PROXY=0
 export SERVE_MEDIA=1
 export VAR_DIR=$STATE

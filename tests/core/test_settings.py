@@ -11,6 +11,7 @@ PROD = {
     "DATABASE_URL": "sqlite:////tmp/apothecary-check.sqlite3",
     "STRIPE_SECRET_KEY": "sk_test_configured_for_the_deploy_check",
     "STRIPE_WEBHOOK_SECRET": "whsec_configured_for_the_deploy_check",
+    "EMAIL_URL": "smtp://mailer:secret@mail.example.com:587",
 }
 
 
@@ -25,6 +26,8 @@ def run_manage(*args, env):
             "ALLOWED_HOSTS",
             "DATABASE_URL",
             "REDIS_URL",
+            "EMAIL_URL",
+            "EMAIL_BACKEND",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
@@ -61,6 +64,55 @@ def test_production_refuses_the_dummy_payment_provider():
     assert "dummy payment provider" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_real_email_backend():
+    env = {k: v for k, v in PROD.items() if k != "EMAIL_URL"}
+
+    result = run_manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "DEBUG=0 needs a real email backend" in result.stderr
+    assert "EMAIL_URL=smtp://" in result.stderr
+
+
+def test_production_takes_a_backend_named_on_purpose():
+    env = {k: v for k, v in PROD.items() if k != "EMAIL_URL"}
+    env["EMAIL_BACKEND"] = "django.core.mail.backends.console.EmailBackend"
+
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.EMAIL_BACKEND)",
+        env=env,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.core.mail.backends.console.EmailBackend"]
+
+
+def test_production_names_the_session_and_csrf_cookies_with_the_host_prefix():
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE,"
+        " s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN, s.X_FRAME_OPTIONS)",
+        env=PROD,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "None",
+        "None",
+        "DENY",
+    ]
+
+
 def test_deploy_check_passes_with_production_variables():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PROD)
 
@@ -75,7 +127,7 @@ def test_embedded_defaults_need_no_variables():
         "-c",
         "from django.conf import settings as s;"
         "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CACHES['default']"
-        "['BACKEND'], s.EMAIL_BACKEND, s.TASKS['default']['BACKEND'])",
+        "['BACKEND'], s.EMAIL_BACKEND, s.TASKS['default']['BACKEND'], s.SESSION_COOKIE_NAME)",
         env={"VAR_DIR": "/tmp/apothecary-defaults"},
     )
 
@@ -86,6 +138,7 @@ def test_embedded_defaults_need_no_variables():
         "django.core.cache.backends.locmem.LocMemCache",
         "django.core.mail.backends.console.EmailBackend",
         "django_tasks.backends.immediate.ImmediateBackend",
+        "sessionid",
     ]
 
 

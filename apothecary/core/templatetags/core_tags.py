@@ -3,6 +3,8 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from apothecary.core.blocks import is_safe_link
+
 register = template.Library()
 
 
@@ -14,7 +16,8 @@ def nav_link_url(context, value):
         if not page.live:
             return ""
         return page.get_url(request=context.get("request")) or ""
-    return value.get("url") or ""
+    url = value.get("url") or ""
+    return url if is_safe_link(url) else ""
 
 
 @register.simple_tag(takes_context=True)

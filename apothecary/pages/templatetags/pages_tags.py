@@ -27,8 +27,9 @@ def structured_data(context):
     trail = breadcrumbs(context)
     if trail:
         blocks.append(seo.breadcrumb_list(trail))
+    nonce = str(getattr(request, "csp_nonce", ""))
     # Reviewed (bandit B308): each block is seo.json_ld_script's output, escaped there
-    return mark_safe("".join(seo.json_ld_script(block) for block in blocks))  # nosec B308, B703
+    return mark_safe("".join(seo.json_ld_script(block, nonce) for block in blocks))  # nosec B308, B703
 
 
 @register.simple_tag(takes_context=True)
