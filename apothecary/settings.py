@@ -362,5 +362,11 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # -- Client addresses, rate limits and a cache that may be down ------------------------------
 
 # -- Email delivery and logs -----------------------------------------------------------------
+# Every customer email is a row of the outbox (core.outbox), sent after commit; a failure is
+# retried by `manage.py send_outbox` (every minute) after BASE, 2 x BASE, 4 x BASE ... seconds,
+# at most MAX seconds apart, and given up after MAX_ATTEMPTS (logged as an error).
+EMAIL_RETRY_BASE_SECONDS = int(os.environ.get("EMAIL_RETRY_BASE_SECONDS", "60"))
+EMAIL_RETRY_MAX_SECONDS = int(os.environ.get("EMAIL_RETRY_MAX_SECONDS", "3600"))
+EMAIL_RETRY_MAX_ATTEMPTS = int(os.environ.get("EMAIL_RETRY_MAX_ATTEMPTS", "12"))
 
 # -- Payments: webhooks and tokens -----------------------------------------------------------
