@@ -235,12 +235,33 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # core.logs: UTC ISO 8601 time stamps; tokens and card-like numbers redacted; CR, LF and
+    # other control characters escaped (no forged lines), on every handler.
+    "filters": {
+        "redact_secrets": {"()": "apothecary.core.logs.RedactSecrets"},
+        "escape_controls": {"()": "apothecary.core.logs.EscapeControlCharacters"},
+    },
+    "formatters": {
+        "plain": {
+            "()": "apothecary.core.logs.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets", "escape_controls"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "WARNING"},
-        "django.server": {"level": os.environ.get("LOG_LEVEL_SERVER", "INFO")},
+        "django.server": {  # runserver's request lines, redacted like the rest
+            "handlers": ["console"],
+            "level": os.environ.get("LOG_LEVEL_SERVER", "INFO"),
+            "propagate": False,
+        },
         "django_tasks": {"level": os.environ.get("LOG_LEVEL_TASKS", "WARNING")},
         "wagtail": {"level": os.environ.get("LOG_LEVEL_WAGTAIL", "WARNING")},
     },
