@@ -1,8 +1,12 @@
 """What the logs may hold (apothecary.core.logs, configured in settings.LOGGING)."""
 
 import logging
+import runpy
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 from apothecary.core.logs import (
     EscapeControlCharacters,
@@ -72,3 +76,42 @@ def test_a_record_is_cleaned_once_for_every_handler_and_stamped_in_utc():
         "/order/[redacted]/"
     )
     assert record.args == ()
+
+
+def test_gunicorns_access_log_goes_through_the_same_filters_and_formatter():
+    """gunicorn.conf.py (read by gunicorn from the working directory) configures its error
+    and access logs with core.logs: a request line with an order token is redacted."""
+    config = runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))
+    logging_config = config["logconfig_dict"]
+    handler = logging_config["handlers"]["console"]
+    for name in ("gunicorn.access", "gunicorn.error"):
+        assert logging_config["loggers"][name]["handlers"] == ["console"]
+    filters = [
+        import_string(logging_config["filters"][name]["()"])() for name in handler["filters"]
+    ]
+    formatter_config = logging_config["formatters"][handler["formatter"]]
+    formatter = import_string(formatter_config["()"])(formatter_config["format"])
+    record = logging.LogRecord(
+        "gunicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        config["access_log_format"],
+        {
+            "h": "10.0.0.1",
+            "r": "GET /checkout/done/Ab3_xY9-kLmNoPqRsTuVwXyZ012345/ HTTP/1.1",
+            "s": "200",
+            "b": "5120",
+            "M": "12",
+            "a": "curl\r\nINFO forged",
+        },
+        None,
+    )
+
+    assert all(f.filter(record) for f in filters)
+    line = formatter.format(record)
+
+    assert line.endswith(
+        'INFO gunicorn.access 10.0.0.1 "GET /checkout/done/[redacted]/ HTTP/1.1" 200 5120 12ms '
+        '"curl\\r\\nINFO forged"'
+    )
