@@ -389,5 +389,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 EMAIL_RETRY_BASE_SECONDS = int(os.environ.get("EMAIL_RETRY_BASE_SECONDS", "60"))
 EMAIL_RETRY_MAX_SECONDS = int(os.environ.get("EMAIL_RETRY_MAX_SECONDS", "3600"))
 EMAIL_RETRY_MAX_ATTEMPTS = int(os.environ.get("EMAIL_RETRY_MAX_ATTEMPTS", "12"))
+# Seconds an SMTP connection may hang before the attempt counts as failed (Django: forever).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 # -- Payments: webhooks and tokens -----------------------------------------------------------
