@@ -259,12 +259,33 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # core.logs: UTC ISO 8601 time stamps; tokens and card-like numbers redacted; CR, LF and
+    # other control characters escaped (no forged lines), on every handler.
+    "filters": {
+        "redact_secrets": {"()": "apothecary.core.logs.RedactSecrets"},
+        "escape_controls": {"()": "apothecary.core.logs.EscapeControlCharacters"},
+    },
+    "formatters": {
+        "plain": {
+            "()": "apothecary.core.logs.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets", "escape_controls"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "WARNING"},
-        "django.server": {"level": os.environ.get("LOG_LEVEL_SERVER", "INFO")},
+        "django.server": {  # runserver's request lines, redacted like the rest
+            "handlers": ["console"],
+            "level": os.environ.get("LOG_LEVEL_SERVER", "INFO"),
+            "propagate": False,
+        },
         "django_tasks": {"level": os.environ.get("LOG_LEVEL_TASKS", "WARNING")},
         "wagtail": {"level": os.environ.get("LOG_LEVEL_WAGTAIL", "WARNING")},
     },
@@ -534,5 +555,13 @@ MIDDLEWARE.insert(
 )
 
 # -- Email delivery and logs -----------------------------------------------------------------
+# Every customer email is a row of the outbox (core.outbox), sent after commit; a failure is
+# retried by `manage.py send_outbox` (every minute) after BASE, 2 x BASE, 4 x BASE ... seconds,
+# at most MAX seconds apart, and given up after MAX_ATTEMPTS (logged as an error).
+EMAIL_RETRY_BASE_SECONDS = int(os.environ.get("EMAIL_RETRY_BASE_SECONDS", "60"))
+EMAIL_RETRY_MAX_SECONDS = int(os.environ.get("EMAIL_RETRY_MAX_SECONDS", "3600"))
+EMAIL_RETRY_MAX_ATTEMPTS = int(os.environ.get("EMAIL_RETRY_MAX_ATTEMPTS", "12"))
+# Seconds an SMTP connection may hang before the attempt counts as failed (Django: forever).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 # -- Payments: webhooks and tokens -----------------------------------------------------------

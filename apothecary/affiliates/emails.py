@@ -1,24 +1,19 @@
-"""The affiliate program's emails to applicants, HTML and plain text, sent by background tasks
-queued after commit (membership.py): we have your application; you are approved (with the
-dashboard link, the code and the disclosure to make); rejected or suspended (with the reason).
+"""The affiliate program's emails to applicants, HTML and plain text, queued in the outbox
+(core.outbox) in the transaction of the application or the decision (membership.py), and sent
+after commit: we have your application; you are approved (with the dashboard link, the code
+and the disclosure to make); rejected or suspended (with the reason).
 
-A decision email is sent only if the affiliate still has the status it announces when the task
-runs: an approval undone before the worker got to it is not announced."""
-
-import logging
+The HTML templates build each email from the affiliate's fields with autoescape on: a name,
+a website or a decision note is text in them, never markup."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django_tasks import task
 from wagtail.models import Site
 
 from apothecary.core.models import BrandSettings
+from apothecary.core.outbox import queue_email, render_html, render_text, withdraw_emails
 
 from .models import Affiliate, AffiliateStatus, program_settings
-
-logger = logging.getLogger(__name__)
 
 DECISION_TEMPLATES = {
     AffiliateStatus.APPROVED: ("approved", "Welcome to the affiliate program"),
@@ -50,46 +45,41 @@ def _context(affiliate: Affiliate) -> dict:
     }
 
 
-def _send(*, affiliate: Affiliate, subject: str, template: str, context: dict) -> None:
+def _queue(*, key: str, affiliate: Affiliate, subject: str, template: str) -> None:
     brand_name = _brand_name()
-    context = {**context, "brand_name": brand_name}
-    text = render_to_string(f"affiliates/email/{template}.txt", context)
-    html = render_to_string(f"affiliates/email/{template}.html", context)
-    message = EmailMultiAlternatives(
+    context = {**_context(affiliate), "brand_name": brand_name}
+    queue_email(
+        key=key,
+        kind=f"affiliate_{template}",
+        to=affiliate.email,
         subject=f"{brand_name}: {subject}",
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[affiliate.email],
+        text=render_text(f"affiliates/email/{template}.txt", context),
+        html=render_html(f"affiliates/email/{template}.html", context),
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
-@task()
-def send_application_received(*, affiliate_id: int) -> None:
-    affiliate = Affiliate.objects.filter(pk=affiliate_id).first()
-    if affiliate is None:
-        logger.info("affiliates: applicant %s is gone; no email sent", affiliate_id)
-        return
-    _send(
+def queue_application_received(*, affiliate: Affiliate) -> None:
+    _queue(
+        key=f"affiliate:{affiliate.pk}:received",
         affiliate=affiliate,
         subject="We have your affiliate application",
         template="received",
-        context=_context(affiliate),
     )
-    logger.info("affiliates: applicant %s told we have the application", affiliate_id)
 
 
-@task()
-def send_affiliate_decision(*, affiliate_id: int, status: str) -> None:
-    affiliate = Affiliate.objects.filter(pk=affiliate_id).first()
-    if affiliate is None or affiliate.status != status or status not in DECISION_TEMPLATES:
-        logger.info(
-            "affiliates: affiliate %s is no longer %s; decision email not sent",
-            affiliate_id,
-            status,
-        )
+def queue_affiliate_decision(*, affiliate: Affiliate) -> None:
+    """The email of the decision just made (the affiliate's status), once per decision (an
+    affiliate may be approved again after a suspension). An earlier decision whose email has
+    not gone out yet is withdrawn: an approval undone before it was sent is not announced."""
+    prefix = f"affiliate:{affiliate.pk}:decision:"
+    withdraw_emails(key_prefix=prefix)
+    if affiliate.status not in DECISION_TEMPLATES:
         return
-    template, subject = DECISION_TEMPLATES[status]
-    _send(affiliate=affiliate, subject=subject, template=template, context=_context(affiliate))
-    logger.info("affiliates: affiliate %s told they are %s", affiliate_id, status)
+    template, subject = DECISION_TEMPLATES[affiliate.status]
+    stamp = int(affiliate.decided_at.timestamp() * 1_000_000) if affiliate.decided_at else 0
+    _queue(
+        key=f"{prefix}{affiliate.status}:{stamp}",
+        affiliate=affiliate,
+        subject=subject,
+        template=template,
+    )

@@ -29,10 +29,6 @@ logger = logging.getLogger(__name__)
 
 CODE_RE = re.compile(CODE_PATTERN)
 CODE_MAX = 32
-# Decisions the applicant hears about by email; approving again after a suspension included.
-EMAILED_STATUSES = frozenset(
-    {AffiliateStatus.APPROVED, AffiliateStatus.REJECTED, AffiliateStatus.SUSPENDED}
-)
 
 
 class MembershipError(Exception):
@@ -99,11 +95,6 @@ def code_from_name(name: str) -> str:
     return f"{base}-{n}"
 
 
-def _queue_email(task_name: str, affiliate: Affiliate, **kwargs) -> None:
-    task = getattr(emails, task_name)
-    transaction.on_commit(lambda: task.enqueue(affiliate_id=affiliate.pk, **kwargs), robust=True)
-
-
 @transaction.atomic
 def affiliate_apply(
     *,
@@ -160,7 +151,7 @@ def affiliate_apply(
                     "This code is taken. Please choose another.", field="code"
                 ) from None
             code = code_from_name(name)
-    _queue_email("send_application_received", affiliate)
+    emails.queue_application_received(affiliate=affiliate)
     logger.info("affiliates: application %s (%s) received", affiliate.pk, affiliate.code)
     return affiliate
 
@@ -199,7 +190,7 @@ def _refusal(affiliate: Affiliate, to: str) -> str:
 def affiliate_transition(*, affiliate: Affiliate, to: str, actor=None, note: str = "") -> Affiliate:
     """Move an affiliate to status `to` along AFFILIATE_TRANSITIONS (core.machines.transition):
     the row is locked, the decision's time and note (the reason, sent to the applicant) are
-    kept, the change is logged, and the applicant is emailed after commit. Raises
+    kept, the change is logged, and the applicant's email is queued in the outbox. Raises
     InvalidTransition otherwise."""
 
     def record(locked: Affiliate, from_status: str) -> None:
@@ -209,8 +200,7 @@ def affiliate_transition(*, affiliate: Affiliate, to: str, actor=None, note: str
             user=actor,
             data={"from": from_status, "to": to, "note": locked.decision_note},
         )
-        if to in EMAILED_STATUSES:
-            _queue_email("send_affiliate_decision", locked, status=to)
+        emails.queue_affiliate_decision(affiliate=locked)  # withdraws one not sent yet
         logger.info("affiliates: affiliate %s %s → %s", locked.pk, from_status, to)
 
     return transition(

@@ -14,8 +14,8 @@ from apothecary.catalog.pricing import PricedLine, purchase_info
 from apothecary.catalog.services import stock_take
 from apothecary.core.http import Visitor
 from apothecary.core.money import format_money
+from apothecary.orders.emails import queue_order_email
 from apothecary.orders.models import Order, OrderEvent, OrderLine, OrderStatus
-from apothecary.orders.services import queue_order_email
 
 from . import signals
 from .holds import Holder, holder_hash, unpaid_holds_refusal
@@ -234,7 +234,7 @@ def order_place(
         message="Order placed",
     )
     cart.lines.all().delete()
-    queue_order_email(order, "confirmation")
+    queue_order_email(order=order, kind="confirmation")
     transaction.on_commit(
         lambda: signals.order_placed.send(sender=Order, order=order, visitor=visitor)
     )

@@ -1,20 +1,19 @@
-"""The contact form's emails, HTML and plain text, sent by background tasks queued after the
-message is stored: one to the staff, one to the sender with a copy of what they wrote.
+"""The contact form's emails, HTML and plain text, queued in the outbox (core.outbox) in the
+transaction that stores the message, and sent after commit: one to the staff, one to the
+sender with a copy of what they wrote. Each is queued once per message (its outbox key).
 
-Each task sends its email once: a retry of a task that already sent finds the message marked
-and does nothing."""
+The HTML templates build the message from its fields with autoescape on: what the sender
+typed is text in them, never markup."""
 
 import logging
 import re
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django_tasks import task
 from wagtail.models import Site
 
 from apothecary.core.models import BrandSettings
+from apothecary.core.outbox import queue_email, render_html, render_text
 
 from .models import ContactMessage, ContactSettings
 from .services import message_mark_emailed
@@ -54,70 +53,48 @@ def _context(message: ContactMessage, site: Site | None) -> dict:
     }
 
 
-def _load(message_id: int, field: str) -> ContactMessage | None:
-    message = ContactMessage.objects.select_related("site").filter(pk=message_id).first()
-    if message is None:
-        logger.info("contact: message %s is gone; no email sent", message_id)
-        return None
-    if getattr(message, field) is not None:
-        logger.info("contact: message %s: %s already set; not sent again", message_id, field)
-        return None
-    return message
-
-
-def _send(*, subject: str, template: str, context: dict, to: str, reply_to: str) -> None:
-    text = render_to_string(f"contact/email/{template}.txt", context)
-    html = render_to_string(f"contact/email/{template}.html", context)
-    email = EmailMultiAlternatives(
+def _queue(
+    *, message: ContactMessage, who: str, subject: str, context: dict, to: str, reply_to: str
+) -> None:
+    queue_email(
+        key=f"contact:{message.pk}:{who}",
+        kind=f"contact_{who}",
+        to=to,
+        reply_to=reply_to,
         subject=one_line(subject),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        reply_to=[reply_to] if reply_to else None,
+        text=render_text(f"contact/email/{who}.txt", context),
+        html=render_html(f"contact/email/{who}.html", context),
     )
-    email.attach_alternative(html, "text/html")
-    email.send()
 
 
-@task()
-def send_staff_notification(*, message_id: int) -> None:
-    message = _load(message_id, "staff_notified_at")
-    if message is None:
-        return
+def queue_contact_emails(*, message: ContactMessage) -> None:
+    """The staff's email and the sender's copy, queued in the transaction that stores the
+    message (each once per message); the message is stamped with each."""
     site = _site(message)
+    context = _context(message, site)
     to = staff_address(site)
-    if not to:
+    if to:
+        _queue(
+            message=message,
+            who="staff",
+            subject=f"{context['brand_name']} contact: {message.subject}, from {message.name}",
+            context=context,
+            to=to,
+            reply_to=message.email,
+        )
+    else:
         logger.warning(
             "contact: message %s: no staff address (Settings > Contact form, or the brand's "
             "contact email); nobody was told",
             message.pk,
         )
-        return
-    context = _context(message, site)
-    _send(
-        subject=f"{context['brand_name']} contact: {message.subject}, from {message.name}",
-        template="staff",
-        context=context,
-        to=to,
-        reply_to=message.email,
-    )
-    message_mark_emailed(message_id=message.pk, field="staff_notified_at")
-    logger.info("contact: message %s: staff notified", message.pk)
-
-
-@task()
-def send_acknowledgement(*, message_id: int) -> None:
-    message = _load(message_id, "acknowledged_at")
-    if message is None:
-        return
-    site = _site(message)
-    context = _context(message, site)
-    _send(
+    _queue(
+        message=message,
+        who="acknowledgement",
         subject=f"{context['brand_name']}: we have your message",
-        template="acknowledgement",
         context=context,
         to=message.email,
-        reply_to=staff_address(site),
+        reply_to=to,
     )
-    message_mark_emailed(message_id=message.pk, field="acknowledged_at")
-    logger.info("contact: message %s: acknowledgement sent", message.pk)
+    stamps = ["acknowledged_at", "staff_notified_at"] if to else ["acknowledged_at"]
+    message_mark_emailed(message_id=message.pk, fields=stamps)

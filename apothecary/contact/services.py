@@ -83,6 +83,8 @@ def message_submit(
                 "ordered with, or leave the order number empty.",
                 field="order_number",
             )
+    from .emails import queue_contact_emails
+
     try:
         with transaction.atomic():
             message = ContactMessage.objects.create(
@@ -95,6 +97,7 @@ def message_submit(
                 order=order,
                 text=text,
             )
+            queue_contact_emails(message=message)
     except IntegrityError:
         # The same form sent twice at once: the other request stored it first.
         existing = ContactMessage.objects.filter(submission_key=submission_key).first()
@@ -102,12 +105,6 @@ def message_submit(
             raise
         return existing
 
-    from .emails import send_acknowledgement, send_staff_notification
-
-    transaction.on_commit(
-        lambda: send_staff_notification.enqueue(message_id=message.pk), robust=True
-    )
-    transaction.on_commit(lambda: send_acknowledgement.enqueue(message_id=message.pk), robust=True)
     logger.info("contact: message %s stored", message.pk)
     return message
 
@@ -153,15 +150,12 @@ def message_update(*, message_id: int, status: str, assigned_to, actor) -> Conta
     return message
 
 
-def message_mark_emailed(*, message_id: int, field: str) -> bool:
-    """Note that one of a message's emails went out; False if it already had."""
-    if field not in {"staff_notified_at", "acknowledged_at"}:
-        raise ValueError(f"not an email field of a message: {field}")
-    return bool(
-        ContactMessage.objects.filter(pk=message_id, **{f"{field}__isnull": True}).update(
-            **{field: timezone.now()}
-        )
-    )
+def message_mark_emailed(*, message_id: int, fields: list[str]) -> None:
+    """Note that the message's emails (`fields`: staff_notified_at, acknowledged_at) are in
+    the outbox, on their way."""
+    if not set(fields) <= {"staff_notified_at", "acknowledged_at"}:
+        raise ValueError(f"not email fields of a message: {fields}")
+    ContactMessage.objects.filter(pk=message_id).update(**dict.fromkeys(fields, timezone.now()))
 
 
 def retention_cutoffs(

@@ -92,3 +92,4 @@ class NavigationSettings(BaseSiteSetting):
 
 # Staff notifications live beside their sending code; Django finds their models here.
 from .notifications import StaffNotification, StaffNotificationSettings  # noqa: E402, F401
+from .outbox import OutgoingEmail  # noqa: E402, F401

@@ -1,17 +1,18 @@
 """Emails to the store's staff: a new paid order, a return asked for, a pack running low, an
 order that needs attention. Any app may call `notify_staff`; each notification has a key and
-is sent at most once, by a background task queued after the transaction commits."""
+is sent at most once, through the outbox (core.outbox): plain text, retried when the mail
+server fails."""
 
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django_tasks import task
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Site
+
+from .outbox import queue_email
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +53,9 @@ class StaffNotificationSettings(BaseSiteSetting):
 
 
 class StaffNotification(models.Model):
-    """One notification, recorded when asked for and stamped when sent: its key (e.g.
-    "order_paid:42") is unique, so asking twice sends once."""
+    """One notification, recorded when asked for and stamped when its email is queued in the
+    outbox (`sent_at`, `recipients`): its key (e.g. "order_paid:42") is unique, so asking
+    twice sends once."""
 
     event = models.CharField(max_length=30, choices=StaffEvent.choices)
     key = models.CharField(max_length=200, unique=True)
@@ -77,42 +79,31 @@ def _settings(site: Site | None = None) -> StaffNotificationSettings | None:
 
 def notify_staff(*, event: str, key: str, subject: str, body: str, site=None) -> bool:
     """Queue one staff email for `event`, once per `key`, unless the settings turned that
-    event off. Call inside the transaction that made the news; returns whether it queued."""
+    event off. Call inside the transaction that made the news: the email is written in the
+    outbox (core.outbox) in that transaction, and sent, with retries, after it commits.
+    Returns whether it queued."""
     chosen = _settings(site)
     if chosen is not None and not getattr(chosen, event):
         return False
+    to = chosen.addresses() if chosen else []
     try:
         with transaction.atomic():
             note = StaffNotification.objects.create(
                 event=event, key=key[:200], subject=subject[:200], body=body
             )
+            if to:
+                queue_email(
+                    key=f"staff:{note.key}",
+                    kind=f"staff_{event}",
+                    to=to,
+                    subject=note.subject,
+                    text=note.body,
+                )
+                note.sent_at = timezone.now()
+                note.recipients = "\n".join(to)
+                note.save(update_fields=["sent_at", "recipients"])
     except IntegrityError:
         return False  # already asked for
-    transaction.on_commit(
-        lambda: send_staff_notification.enqueue(notification_id=note.pk), robust=True
-    )
+    if not to:
+        logger.warning("staff notification %s: no recipient is set; not sent", note.key)
     return True
-
-
-@task()
-def send_staff_notification(*, notification_id: int) -> None:
-    with transaction.atomic():
-        note = (
-            StaffNotification.objects.select_for_update()
-            .filter(pk=notification_id, sent_at=None)
-            .first()
-        )
-        if note is None:
-            return  # sent already, or gone
-        chosen = _settings()
-        to = chosen.addresses() if chosen else []
-        if not to:
-            logger.warning("staff notification %s: no recipient is set; not sent", note.key)
-            return
-        EmailMessage(
-            subject=note.subject, body=note.body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
-        ).send()
-        note.sent_at = timezone.now()
-        note.recipients = "\n".join(to)
-        note.save(update_fields=["sent_at", "recipients"])
-    logger.info("staff notification %s sent to %d address(es)", note.key, len(to))

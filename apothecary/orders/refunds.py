@@ -19,7 +19,7 @@ from apothecary.core.money import ZERO, format_money, quantize
 
 from . import signals
 from .allocation import order_shares, split
-from .emails import send_order_email
+from .emails import queue_order_email
 from .models import Order, OrderLine, OrderStatus, Refund, RefundLine
 from .services import order_transition
 
@@ -247,9 +247,6 @@ def _write(
         message=f"Refunded {format_money(plan.amount, locked.currency)}: {reason}",
         refunded_amount=refunded,
     )
-    transaction.on_commit(
-        lambda: send_order_email.enqueue(order_id=locked.pk, kind="refunded", refund_id=refund.pk),
-        robust=True,
-    )
+    queue_order_email(order=locked, kind="refunded", event=refund.pk)
     signals.order_refunded.send(sender=Order, order=locked)
     return refund

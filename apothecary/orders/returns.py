@@ -10,7 +10,7 @@ from apothecary.catalog.models import StockMovementKind
 from apothecary.catalog.services import stock_release
 from apothecary.core.machines import transition
 
-from .emails import send_return_email
+from .emails import queue_return_email
 from .models import (
     RETURN_TRANSITIONS,
     RETURNABLE_ORDER_STATUSES,
@@ -50,13 +50,6 @@ def returnable_quantities(order: Order) -> dict[int, int]:
     return {line.pk: max(line.quantity - gone.get(line.pk, 0), 0) for line in order.lines.all()}
 
 
-def _queue_email(request: ReturnRequest) -> None:
-    transaction.on_commit(
-        lambda: send_return_email.enqueue(return_id=request.pk, status=request.status),
-        robust=True,
-    )
-
-
 @transaction.atomic
 def return_request_create(
     *, order: Order, quantities: dict[int, int], reason: str, site=None, now=None
@@ -84,7 +77,7 @@ def return_request_create(
     ReturnLine.objects.bulk_create(
         ReturnLine(request=request, order_line_id=pk, quantity=q) for pk, q in wanted.items()
     )
-    _queue_email(request)
+    queue_return_email(request=request)
     notify_return_requested(request)
     return request
 
@@ -143,7 +136,7 @@ def return_transition(
                         actor=actor,
                         reference=f"return {locked.pk} of order {locked.order.number}",
                     )
-        _queue_email(locked)
+        queue_return_email(request=locked)
 
     changes = {"staff_note": note[:500]} if note else {}
     if to == ReturnStatus.RECEIVED and restock:

@@ -14,17 +14,10 @@ from apothecary.catalog.services import stock_release
 from apothecary.core.machines import InvalidTransition, transition
 
 from . import signals
-from .emails import send_order_email
+from .emails import queue_order_email
 from .models import ALLOWED_TRANSITIONS, Order, OrderEvent, OrderStatus
 
 logger = logging.getLogger(__name__)
-
-
-def queue_order_email(order: Order, kind: str) -> None:
-    # robust: a mail server that is down must not turn a placed order into an error page.
-    transaction.on_commit(
-        lambda: send_order_email.enqueue(order_id=order.pk, kind=kind), robust=True
-    )
 
 
 STAMPS = {
@@ -97,7 +90,7 @@ def order_transition(
             _release_order_stock(locked, actor=actor, reason=message or OrderStatus(to).label)
         email = "shipped" if fulfil == "ship" else EMAILS.get(to)
         if email:
-            queue_order_email(locked, email)
+            queue_order_email(order=locked, kind=email)
         if to == OrderStatus.PAID:
             signals.order_paid.send(sender=Order, order=locked)
         elif to == OrderStatus.CANCELLED:
@@ -295,6 +288,7 @@ def order_edit(*, order: Order, changes: dict[str, str], actor=None, seen: str |
             )
         locked.save(update_fields=changed)
         if CUSTOMER_FIELDS & set(changed):
-            queue_order_email(locked, "details_changed")
+            last_event = OrderEvent.objects.filter(order=locked).latest("pk")
+            queue_order_email(order=locked, kind="details_changed", event=last_event.pk)
     order.refresh_from_db()
     return changed

@@ -1,22 +1,19 @@
-"""Review emails, HTML and plain text, sent by background tasks queued after commit: the link
-that confirms a review, the request sent after delivery, and the reason for a rejection."""
+"""Review emails, plain text and HTML, queued in the outbox (core.outbox) inside the
+transaction that makes the news, and sent after commit: the link that confirms a review, the
+request sent after delivery, and the reason for a rejection.
 
-import logging
-import smtplib
+Each email has one template, `reviews/email/<name>.txt`: the plain-text part renders it with
+autoescape off, the HTML part includes it in `reviews/email/base.html` with autoescape on, so
+a review's title, the writer's name or a rejection reason are always text in the HTML."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django_tasks import task
 from wagtail.models import Site
 
 from apothecary.core.models import BrandSettings
+from apothecary.core.outbox import queue_email, render_html, render_text
 
 from .models import Review, ReviewRequest
-
-logger = logging.getLogger(__name__)
 
 
 def _base_url() -> str:
@@ -28,31 +25,28 @@ def _brand_name() -> str:
     return BrandSettings.for_site(site).brand_name if site else "Apothecary"
 
 
-def _send(*, to: str, subject: str, template: str, context: dict) -> None:
+def _queue(*, key: str, to: str, subject: str, template: str, context: dict) -> None:
     brand_name = _brand_name()
-    context = {**context, "brand_name": brand_name}
-    text = render_to_string(f"reviews/email/{template}.txt", context)
-    html = render_to_string("reviews/email/base.html", {**context, "body": text})
-    message = EmailMultiAlternatives(
+    context = {**context, "brand_name": brand_name, "body_template": template}
+    queue_email(
+        key=key,
+        kind=key.split(":")[0] + "_" + key.split(":")[2],
+        to=to,
         subject=f"{brand_name}: {subject}",
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
+        text=render_text(template, context),
+        html=render_html("reviews/email/base.html", context),
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
-@task()
-def send_review_confirmation(*, review_id: int) -> None:
+def queue_review_confirmation(*, review: Review) -> None:
     from .services import confirm_token
 
-    review = Review.objects.select_related("product").get(pk=review_id)
     url = _base_url() + reverse("reviews:confirm", args=[confirm_token(review)])
-    _send(
+    _queue(
+        key=f"review:{review.pk}:confirm",
         to=review.email,
         subject="Please confirm your review",
-        template="confirm",
+        template="reviews/email/confirm.txt",
         context={
             "review": review,
             "action_url": url,
@@ -60,50 +54,36 @@ def send_review_confirmation(*, review_id: int) -> None:
             "hours": settings.REVIEW_CONFIRM_MAX_AGE_HOURS,
         },
     )
-    logger.info("review %s: confirmation email sent", review.pk)
 
 
-@task()
-def send_review_request(*, request_id: int) -> None:
-    """Claimed with a conditional update first, so a retried or doubled task sends once."""
+def queue_review_request(*, review_request: ReviewRequest) -> None:
     from .services import request_token
 
-    claimed = ReviewRequest.objects.filter(pk=request_id, sent_at__isnull=True).update(
-        sent_at=timezone.now()
-    )
-    if not claimed:
-        return
-    review_request = ReviewRequest.objects.select_related("order_line__order").get(pk=request_id)
     line = review_request.order_line
     url = _base_url() + reverse("reviews:request", args=[request_token(review_request)])
-    try:
-        _send(
-            to=review_request.email,
-            subject=f"How are you getting on with {line.product_title}?",
-            template="request",
-            context={
-                "line": line,
-                "order": line.order,
-                "action_url": url,
-                "action_label": "Write a review",
-                "days": settings.REVIEW_LINK_MAX_AGE_DAYS,
-            },
-        )
-    except (smtplib.SMTPException, OSError):
-        ReviewRequest.objects.filter(pk=request_id).update(sent_at=None)  # to be sent again
-        raise
-    logger.info("review request %s: email sent", review_request.pk)
+    _queue(
+        key=f"review_request:{review_request.pk}:request",
+        to=review_request.email,
+        subject=f"How are you getting on with {line.product_title}?",
+        template="reviews/email/request.txt",
+        context={
+            "line": line,
+            "order": line.order,
+            "action_url": url,
+            "action_label": "Write a review",
+            "days": settings.REVIEW_LINK_MAX_AGE_DAYS,
+        },
+    )
 
 
-@task()
-def send_review_rejected(*, review_id: int) -> None:
-    review = Review.objects.select_related("product").get(pk=review_id)
-    if review.status != "rejected":  # approved again before the task ran
-        return
-    _send(
+def queue_review_rejected(*, review: Review, event: int) -> None:
+    """Once per rejection (`event`: its history row): a review may be rejected again after
+    a second look."""
+    _queue(
+        key=f"review:{review.pk}:rejected:{event}",
         to=review.email,
         subject="About your review",
-        template="rejected",
+        template="reviews/email/rejected.txt",
         context={
             "review": review,
             "action_url": _base_url() + reverse("reviews:write", args=[review.product_id]),

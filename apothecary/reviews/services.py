@@ -13,9 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apothecary.core.machines import InvalidTransition, transition
+from apothecary.core.outbox import withdraw_emails
 from apothecary.orders.models import OrderLine
 
-from .emails import send_review_confirmation, send_review_rejected, send_review_request
+from .emails import queue_review_confirmation, queue_review_rejected, queue_review_request
 from .models import (
     REASON_MAX,
     REPLY_MAX,
@@ -243,9 +244,7 @@ def review_submit(
         review_request.used_at = now
         review_request.save(update_fields=["used_at"])
     else:
-        transaction.on_commit(
-            lambda: send_review_confirmation.enqueue(review_id=review.pk), robust=True
-        )
+        queue_review_confirmation(review=review)
     logger.info("review %s written for product %s (%s)", review.pk, product.pk, review.status)
     return review
 
@@ -289,17 +288,16 @@ def review_transition(
         changes.update(moderated_at=now, moderated_by=actor)
 
     def record(locked: Review, from_status: str) -> None:
-        ReviewEvent.objects.create(
+        event = ReviewEvent.objects.create(
             review=locked,
             from_status=from_status,
             to_status=to,
             actor=actor,
             message=(message or (f"Reason: {locked.rejection_reason}" if reason else ""))[:500],
         )
+        withdraw_emails(key_prefix=f"review:{locked.pk}:rejected:")  # approved again: unsaid
         if to == ReviewStatus.REJECTED:
-            transaction.on_commit(
-                lambda: send_review_rejected.enqueue(review_id=locked.pk), robust=True
-            )
+            queue_review_rejected(review=locked, event=event.pk)
 
     transition(
         review, to=to, table=REVIEW_TRANSITIONS, refuse=_refuse, changes=changes, record=record
@@ -343,8 +341,6 @@ def review_edit(*, review: Review, brand_reply: str, incentivized: bool, actor=N
 
 # Review requests.
 
-RETRY_AFTER = timedelta(hours=1)
-
 
 def review_requests_due(now=None):
     """Order lines delivered at least REVIEW_REQUEST_DELAY_DAYS ago (and not so long ago that
@@ -367,24 +363,18 @@ def review_requests_due(now=None):
 
 
 def review_requests_send(*, now=None, lines=None) -> int:
-    """Make one ReviewRequest per due order line and queue its email on commit. Idempotent:
-    the order line is unique, so a second run (or a concurrent one) sends nothing again.
-    Requests whose email did not go out (a mail server down) are queued again."""
+    """Make one ReviewRequest per due order line and queue its email in the outbox in the
+    same transaction (stamped `sent_at`). Idempotent: the order line is unique, so a second
+    run (or a concurrent one) sends nothing again; the outbox retries an email that did not
+    go out (a mail server down)."""
     now = now or timezone.now()
     created = 0
     for line in lines if lines is not None else review_requests_due(now):
         with transaction.atomic():
             review_request, made = ReviewRequest.objects.get_or_create(
-                order_line=line, defaults={"email": line.order.email}
+                order_line=line, defaults={"email": line.order.email, "sent_at": now}
             )
             if made:
                 created += 1
-                transaction.on_commit(
-                    lambda pk=review_request.pk: send_review_request.enqueue(request_id=pk),
-                    robust=True,
-                )
-    for pk in ReviewRequest.objects.filter(
-        sent_at__isnull=True, created_at__lt=now - RETRY_AFTER
-    ).values_list("pk", flat=True):
-        send_review_request.enqueue(request_id=pk)
+                queue_review_request(review_request=review_request)
     return created

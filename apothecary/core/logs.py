@@ -1,0 +1,84 @@
+"""What the logs may hold. settings.LOGGING puts these on its handlers:
+
+- `EscapeControlCharacters`: CR, LF and the other control characters in a message (in what a
+  user typed: a username, an address, a URL) are written as \\r, \\n, \\x1b, so nobody can
+  forge a log line;
+- `RedactSecrets`: capability tokens in URLs (an order's /order/<token>/, the pay page, the
+  confirmation page, a review link, a reset link: long random path segments and query
+  values) become [redacted], and so do card-like numbers (13 to 19 digits passing Luhn);
+- `UTCFormatter`: ISO 8601 time stamps in UTC, "2026-12-04T20:09:08.123Z".
+
+Both filters write the finished message into the record (its arguments merged), so every
+handler after them sees the cleaned text. Imports nothing of Django: LOGGING loads it before
+the apps."""
+
+import logging
+import re
+import time
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\r\n]")
+NAMED = {"\r": "\\r", "\n": "\\n"}  # a tab stays: it cannot start a line
+
+# A path segment or query value: after "/" or "=", up to a separator.
+CANDIDATE = re.compile(r"(?<=[/=])[A-Za-z0-9_\-:~%]{16,}")
+UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+DIGITS = re.compile(r"(?<!\d)\d{13,19}(?!\d)")
+REDACTED = "[redacted]"
+
+
+def escape_controls(text: str) -> str:
+    return CONTROL.sub(lambda m: NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+
+
+def _token_like(segment: str, after: str) -> bool:
+    """A random capability, not a page's slug ("why-b12-matters") or a word. A UUID in a
+    path is one (a payment's /payments/process/<uuid>/); after "=" it is an id (a task's)."""
+    if UUID.fullmatch(segment):
+        return after == "/"
+    if SLUG.fullmatch(segment) and max(len(part) for part in segment.split("-")) <= 14:
+        return False
+    return not (segment.isalpha() and segment.islower())
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for n, digit in enumerate(reversed(digits)):
+        value = int(digit) * (2 if n % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def redact(text: str) -> str:
+    text = CANDIDATE.sub(
+        lambda m: REDACTED if _token_like(m.group(), m.string[m.start() - 1]) else m.group(), text
+    )
+    return DIGITS.sub(lambda m: "[card number]" if luhn_valid(m.group()) else m.group(), text)
+
+
+def _finish(record: logging.LogRecord, clean) -> None:
+    try:
+        message = record.getMessage()
+    except (TypeError, ValueError):  # arguments that do not fit the format: keep both
+        message = f"{record.msg} {record.args}"
+    record.msg, record.args = clean(message), ()
+
+
+class EscapeControlCharacters(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        _finish(record, escape_controls)
+        return True
+
+
+class RedactSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        _finish(record, redact)
+        return True
+
+
+class UTCFormatter(logging.Formatter):
+    converter = time.gmtime
+
+    def formatTime(self, record: logging.LogRecord, datefmt=None) -> str:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created))
+        return f"{stamp}.{int(record.msecs):03d}Z"
