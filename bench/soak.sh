@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# `make soak` (launch test 7): the production settings on PostgreSQL and Redis, gunicorn,
-# browsing visitors and paced checkouts together for a while (bench/soak.py), then the
+# `make soak` (launch test 7): the production settings on PostgreSQL and Redis, gunicorn behind
+# nginx (deploy/nginx.conf.in as deployed: static files and media from the disk, the rest
+# proxied), browsing visitors and paced checkouts together for a while (bench/soak.py), then the
 # invariants of LAUNCH-TESTS.md checked in the database. Prints the figures and writes them
 # to var/soak/soak.json; exits 1 on any 5xx, failed purchase or broken invariant. Never part
 # of `make test`; every server listens on 127.0.0.1 and is stopped when the script exits.
 #
 # Environment: SOAK_DURATION (seconds, 120), SOAK_BROWSERS (50), SOAK_THINK (seconds between
 # a visitor's views, 1.0), SOAK_CHECKOUTS (purchases started per second, 5), SOAK_WORKERS
-# (gunicorn workers, 2), SOAK_THREADS (threads per worker, 4), SOAK_PORT (8775; the next free
-# one if busy), SOAK_PG_DB (apothecary_soak, dropped and created), SOAK_REDIS_URL
+# (gunicorn workers, 2), SOAK_THREADS (threads per worker, 4), SOAK_PORT (nginx, 8775; the next
+# free one if busy; gunicorn takes a free one after it), SOAK_PG_DB (apothecary_soak, dropped and created), SOAK_REDIS_URL
 # (redis://127.0.0.1:6379/0; its keys get a prefix of their own), BENCH_PG_HOST/PORT/USER.
 set -euo pipefail
 
@@ -37,10 +38,11 @@ pg() { psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -X -q -v ON_ERROR_STOP=1 "
 command -v psql >/dev/null || die "psql is missing (apt-get install postgresql-client)"
 pg -d postgres -Atc 'SELECT 1' >/dev/null 2>&1 || die "PostgreSQL does not answer at $PG_HOST:$PG_PORT"
 
-PORT=$("$PY" - "${SOAK_PORT:-8775}" <<'EOF'
-import socket
-import sys
-
+NGINX=${NGINX:-/usr/sbin/nginx}
+[[ -x $NGINX ]] || die "nginx is missing (apt-get install nginx)"
+free_port() {
+    "$PY" -c '
+import socket, sys
 for port in range(int(sys.argv[1]), int(sys.argv[1]) + 200):
     with socket.socket() as s:
         try:
@@ -49,11 +51,15 @@ for port in range(int(sys.argv[1]), int(sys.argv[1]) + 200):
             continue
     print(port)
     break
-EOF
-)
+' "$1"
+}
+PORT=$(free_port "${SOAK_PORT:-8775}")
+APP_PORT=$(free_port $((PORT + 1)))
 APP=http://127.0.0.1:$PORT
 
-export DEBUG=0 SECURE_SSL_REDIRECT=0 BEHIND_TLS_PROXY=0 ALLOW_DUMMY_PAYMENTS=1 SERVE_MEDIA=1
+export DEBUG=0 SECURE_SSL_REDIRECT=0 BEHIND_TLS_PROXY=0 ALLOW_DUMMY_PAYMENTS=1 SERVE_MEDIA=0
+# nginx appends the client's address to X-Forwarded-For: one trusted proxy.
+export TRUSTED_PROXY_COUNT=1
 SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')
 export SECRET_KEY ALLOWED_HOSTS=127.0.0.1,localhost BASE_URL=$APP VAR_DIR=$STATE
 export DATABASE_URL=postgres://$PG_USER@$PG_HOST:$PG_PORT/$PG_DB
@@ -90,27 +96,44 @@ print(json.dumps(stock_before()))
 " >"$STATE/before.json"
 
 GUNICORN_PID=
+NGINX_PID=
 SAMPLER_PID=
+stop() {
+    [[ -n $1 ]] && kill -0 "$1" 2>/dev/null || return 0
+    kill -TERM "$1"
+    wait "$1" 2>/dev/null
+}
 cleanup() {
     local status=$?
     set +e
     [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null
-    if [[ -n $GUNICORN_PID ]] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
-        kill -TERM "$GUNICORN_PID"
-        wait "$GUNICORN_PID" 2>/dev/null
-    fi
-    [[ $status -ne 0 ]] && tail -n 30 "$STATE/gunicorn.log" >&2
+    stop "$NGINX_PID"
+    stop "$GUNICORN_PID"
+    [[ $status -ne 0 ]] && tail -n 30 "$STATE/gunicorn.log" "$STATE/nginx-error.log" >&2
     exit "$status"
 }
 trap cleanup EXIT
 
-say "starting gunicorn ($WORKERS workers x $THREADS threads) on $APP"
+say "starting gunicorn ($WORKERS workers x $THREADS threads) on 127.0.0.1:$APP_PORT"
 "$GUNICORN" apothecary.wsgi:application --workers "$WORKERS" --threads "$THREADS" \
-    --bind "127.0.0.1:$PORT" --no-control-socket >"$STATE/gunicorn.log" 2>&1 &
+    --bind "127.0.0.1:$APP_PORT" --no-control-socket >"$STATE/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
+
+say "starting nginx on $APP"
+mkdir -p "$STATE/nginx"
+USER_LINE=
+[[ $(id -u) -eq 0 ]] && USER_LINE="user root;"
+sed -e "s|@USER_LINE@|$USER_LINE|" -e "s|@RUN_DIR@|$STATE/nginx|g" -e "s|@LOG_DIR@|$STATE|g" \
+    -e "s|@LISTEN@|127.0.0.1:$PORT|" -e "s|@SERVER_NAME@|127.0.0.1 localhost|" \
+    -e "s|@APP@|127.0.0.1:$APP_PORT|" -e "s|@STATIC_ROOT@|$STATE/static|g" \
+    -e "s|@MEDIA_ROOT@|$STATE/media|g" -e "s|@MAX_BODY@|12m|" \
+    deploy/nginx.conf.in >"$STATE/nginx.conf"
+"$NGINX" -p "$STATE/nginx/" -e "$STATE/nginx-error.log" -c "$STATE/nginx.conf" &
+NGINX_PID=$!
 for _ in $(seq 150); do
-    curl -s -o /dev/null --max-time 2 "$APP/" && break
+    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$APP/") == 200 ]] && break
     kill -0 "$GUNICORN_PID" 2>/dev/null || die "gunicorn exited while starting"
+    kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited while starting"
     sleep 0.2
 done
 
