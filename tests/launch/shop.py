@@ -275,3 +275,66 @@ def run_after(target: str, action, *, times: int = 1):
 
     with mock.patch(target, patched):
         yield calls
+
+
+# PayPal: its API as recorded (tests/payments/paypal_payloads), with the webhook verification.
+PAYPAL_API = "https://api.sandbox.paypal.com"
+PAYPAL_VERIFY_URL = f"{PAYPAL_API}/v1/notifications/verify-webhook-signature"
+PAYPAL_WEBHOOK_ID = "WH-TEST-0123456789"
+PAYPAL_HEADERS = {
+    "PayPal-Auth-Algo": "SHA256withRSA",
+    "PayPal-Cert-Url": "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-test",
+    "PayPal-Transmission-Id": "69cd13f0-d67a-11e5-baa3-778b53f4ae55",
+    "PayPal-Transmission-Sig": "bm90IGEgcmVhbCBzaWduYXR1cmU=",
+    "PayPal-Transmission-Time": "2026-12-04T20:00:00Z",
+}
+
+
+@pytest.fixture
+def paypal_api(settings, monkeypatch):
+    """PayPal beside the default provider, its API answered from recordings; its webhook
+    verification answers SUCCESS unless the test sets `.verification`."""
+    import requests
+
+    from tests.payments.test_paypal import FakePaypal
+
+    settings.PAYMENT_VARIANTS = {
+        **settings.PAYMENT_VARIANTS,
+        "paypal": (
+            "apothecary.payments.providers.PaypalCheckoutProvider",
+            {"client_id": "test-client", "secret": "test-secret", "endpoint": PAYPAL_API},
+        ),
+    }
+    settings.PAYPAL_WEBHOOK_ID = PAYPAL_WEBHOOK_ID
+    monkeypatch.setattr("payments.core.PROVIDER_CACHE", {})
+    fake = FakePaypal()
+    fake.routes[("POST", PAYPAL_VERIFY_URL)] = (200, {"verification_status": "SUCCESS"})
+    monkeypatch.setattr(requests, "request", fake.request)
+    monkeypatch.setattr(requests, "post", fake.post)
+    return fake
+
+
+def paypal_event(event_id: str, kind: str, **resource) -> dict:
+    """A PayPal webhook event (v1 sales: PAYMENT.SALE.*; v2 captures: PAYMENT.CAPTURE.*)."""
+    return {
+        "id": event_id,
+        "event_version": "1.0",
+        "create_time": "2026-12-04T20:00:00Z",
+        "resource_type": "sale" if ".SALE." in kind else "capture",
+        "event_type": kind,
+        "summary": kind,
+        "resource": resource,
+    }
+
+
+def deliver_paypal(client, event: dict, **headers):
+    import json
+
+    from django.urls import reverse
+
+    return client.post(
+        reverse("payments:paypal_webhook"),
+        data=json.dumps(event),
+        content_type="application/json",
+        headers={**PAYPAL_HEADERS, **headers},
+    )
