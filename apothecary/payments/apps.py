@@ -11,6 +11,7 @@ class PaymentsConfig(AppConfig):
 
         from apothecary.orders.signals import refund_requested as order_refund_requested
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from .models import Payment
         from .receivers import payment_status_changed, refund_requested
 

@@ -30,7 +30,7 @@ class StripeCheckoutProvider(StripeProviderV3):
       Stripe's default 24 hours, and its payment intent carries our token (the charge's
       refunds find the payment by it).
 
-    Events are applied by our webhook (views.stripe_webhook), not by process_data."""
+    Events are applied by our webhook (webhooks.stripe_webhook), not by process_data."""
 
     def create_session(self, payment):
         if payment.transaction_id:

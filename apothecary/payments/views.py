@@ -1,18 +1,15 @@
-"""The pay page, django-payments' callback, and Stripe's webhook. Thin: the writes are in
-services."""
+"""The pay page and django-payments' callback. Thin: the writes are in services; the
+providers' webhooks are in webhooks.py."""
 
-import json
 import logging
 from urllib.error import URLError
 from urllib.parse import parse_qs, urlsplit
 
-import stripe
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from payments import PaymentError, PaymentStatus, RedirectNeeded
 from payments.core import provider_factory
 from payments.dummy import DummyProvider
@@ -26,13 +23,7 @@ from apothecary.orders.models import Order, OrderStatus
 
 from .forms import DummyVerificationForm, present_provider_form
 from .models import OPEN_STATUSES, Payment
-from .services import (
-    OrderNotPayable,
-    StripeUnavailable,
-    payment_form,
-    payment_start,
-    stripe_event_apply,
-)
+from .services import OrderNotPayable, payment_form, payment_start
 
 logger = logging.getLogger(__name__)
 
@@ -166,56 +157,3 @@ def process(request: HttpRequest, token) -> HttpResponse:
         return process_data(request, str(token), provider)
     except PaymentError as error:
         return JsonResponse({"error": str(error)}, status=400)
-
-
-class BadWebhook(Exception):
-    pass
-
-
-def _verified_stripe_event(request: HttpRequest) -> dict:
-    """The event Stripe signed, as plain data; BadWebhook when it is not one."""
-    signature = request.headers.get("Stripe-Signature", "")
-    if not signature:
-        raise BadWebhook("Missing Stripe-Signature header.")
-    try:
-        # What Webhook.construct_event checks, without its parsing, which fails with an
-        # AttributeError on a signed body that is JSON but not an object.
-        stripe.WebhookSignature.verify_header(
-            request.body,
-            signature,
-            settings.STRIPE_WEBHOOK_SECRET,
-            tolerance=stripe.Webhook.DEFAULT_TOLERANCE,
-        )
-        event = json.loads(request.body)
-    except stripe.SignatureVerificationError as error:
-        raise BadWebhook("Invalid signature.") from error
-    except ValueError as error:  # not JSON, not UTF-8, or not an event
-        raise BadWebhook("Invalid payload.") from error
-    data = event.get("data") if isinstance(event, dict) else None
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get("object"), dict)
-        or not isinstance(event.get("id"), str)
-    ):
-        raise BadWebhook("Invalid payload: not a Stripe event.")
-    return event
-
-
-@csrf_exempt  # a webhook: Stripe signs each event (Stripe-Signature), no cookie is trusted
-@require_POST
-def stripe_webhook(request: HttpRequest) -> HttpResponse:
-    if not settings.STRIPE_WEBHOOK_SECRET:
-        logger.error("a Stripe webhook arrived but STRIPE_WEBHOOK_SECRET is not set")
-        return JsonResponse({"error": "Stripe webhooks are not configured."}, status=503)
-    try:
-        event = _verified_stripe_event(request)
-    except BadWebhook as error:
-        logger.warning("stripe webhook refused: %s", error)
-        return JsonResponse({"error": str(error)}, status=400)
-    try:
-        result = stripe_event_apply(event=event)
-    except StripeUnavailable as error:  # nothing was applied: Stripe delivers it again
-        logger.warning("stripe event %s not applied yet: %s", event["id"], error)
-        return JsonResponse({"error": "Stripe could not be reached; retry."}, status=503)
-    logger.info("stripe event %s (%s): %s", event["id"], event.get("type"), result)
-    return JsonResponse({"status": result})

@@ -17,8 +17,8 @@ from django.test import Client
 
 from apothecary.orders.models import Order, ReturnRequest
 from tests.affiliates.builders import make_affiliate
+from tests.launch.customers import customer
 from tests.launch.routes import project_routes, url_of
-from tests.launch.shop import customer
 
 pytestmark = pytest.mark.django_db
 

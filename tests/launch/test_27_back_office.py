@@ -21,8 +21,8 @@ from wagtail.models import Page
 
 from apothecary.orders.models import Order
 from tests.affiliates.builders import make_affiliate
+from tests.launch.customers import customer
 from tests.launch.routes import project_routes, url_of
-from tests.launch.shop import customer
 
 pytestmark = pytest.mark.django_db
 

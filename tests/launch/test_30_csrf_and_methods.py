@@ -21,8 +21,8 @@ from wagtail.models import Page
 from apothecary.payments.models import Payment
 from apothecary.payments.services import payment_start
 from tests.affiliates.builders import make_affiliate
+from tests.launch.customers import customer
 from tests.launch.routes import changed_tables, database_snapshot, project_routes, url_of
-from tests.launch.shop import customer
 from tests.store import as_buyer, make_cart, make_product, make_zone, place_order
 
 pytestmark = pytest.mark.django_db
