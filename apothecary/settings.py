@@ -553,6 +553,8 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "apothecary.core.ratelimit.RateLimitUnavailableMiddleware",
 )
+# A connection the database drops mid-request answers 503 (core.outages), not 500.
+MIDDLEWARE.append("apothecary.core.outages.DatabaseUnavailableMiddleware")
 
 # -- Email delivery and logs -----------------------------------------------------------------
 # Every customer email is a row of the outbox (core.outbox), sent after commit; a failure is

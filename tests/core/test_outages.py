@@ -1,0 +1,34 @@
+"""A database connection lost in the middle of a request is answered with 503, not 500."""
+
+import logging
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_dropped_database_connection_answers_503_with_the_static_page(client, caplog):
+    lost = OperationalError("terminating connection due to administrator command")
+    with (
+        mock.patch("apothecary.cart.views.cart_view_lines", side_effect=lost),
+        caplog.at_level(logging.WARNING, logger="apothecary.core.outages"),
+    ):
+        response = client.get("/cart/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "We are back in a minute" in response.content.decode()
+    assert "administrator command" not in response.content.decode()
+    assert [r.getMessage() for r in caplog.records if r.name == "apothecary.core.outages"] == [
+        "GET /cart/ answered 503: the database is unavailable (OperationalError: "
+        "terminating connection due to administrator command)"
+    ]
+
+
+def test_other_errors_are_left_to_the_500_page(client):
+    client.raise_request_exception = False
+    with mock.patch("apothecary.cart.views.cart_view_lines", side_effect=KeyError("bug")):
+        response = client.get("/cart/")
+    assert response.status_code == 500
