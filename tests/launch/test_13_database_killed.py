@@ -87,13 +87,12 @@ def test_a_connection_killed_mid_checkout_leaves_nothing_and_the_retry_places_on
     def first_line_taken(taken):  # the order row is written; its lines are not
         killed.append(terminate([me]))
 
-    with (
-        run_after("apothecary.checkout.services.stock_take", first_line_taken),
-        pytest.raises(DatabaseError),
-    ):
-        shopper.place(key)
+    with run_after("apothecary.checkout.services.stock_take", first_line_taken):
+        refused = shopper.place(key)
 
     assert killed == [1]
+    assert refused.status_code == 503  # core.outages: "back in a minute", not a 500
+    assert refused["Retry-After"] == "60"
     reconnect()
     assert not Order.objects.filter(idempotency_key=key).exists()
     assert_every_order_whole()
@@ -146,8 +145,10 @@ def test_half_the_connections_killed_in_a_burst_of_checkouts_leave_whole_orders_
     results = run_concurrently(count, checkout)
     thread.join(30)
 
-    failed = [n for n, r in enumerate(results) if isinstance(r, Exception)]
-    assert all(isinstance(results[n], DatabaseError) for n in failed), results
+    # A request whose connection died is answered 503 (or, when the connection dies outside
+    # the view, in a middleware, raises the database's error); none is a 500.
+    failed = [n for n, r in enumerate(results) if r != 302]
+    assert all(results[n] == 503 or isinstance(results[n], DatabaseError) for n in failed), results
     assert all(results[n] == 302 for n in range(count) if n not in failed), results
     assert_every_order_whole()
     assert all(Order.objects.filter(idempotency_key=k).count() <= 1 for k in keys)
