@@ -24,6 +24,8 @@ CANDIDATE = re.compile(r"(?<=[/=])[A-Za-z0-9_\-:~%]{16,}")
 UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 DIGITS = re.compile(r"(?<!\d)\d{13,19}(?!\d)")
+# A time written out (at=2026-03-01T12:00:00Z): no secret, and what a log line is read by.
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z?)?")
 REDACTED = "[redacted]"
 
 
@@ -36,6 +38,8 @@ def _token_like(segment: str, after: str) -> bool:
     path is one (a payment's /payments/process/<uuid>/); after "=" it is an id (a task's)."""
     if UUID.fullmatch(segment):
         return after == "/"
+    if TIMESTAMP.fullmatch(segment):
+        return False
     if SLUG.fullmatch(segment) and max(len(part) for part in segment.split("-")) <= 14:
         return False
     return not (segment.isalpha() and segment.islower())

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from apothecary.core.ratelimit import client_ip
+
 from .paypal_events import PaypalUnavailable, paypal_event_apply, paypal_event_verified
 from .stripe_events import StripeUnavailable, stripe_event_apply
 
@@ -29,7 +31,7 @@ def _refused(request: HttpRequest, provider: str, reason: str) -> JsonResponse:
         "webhook refused: provider=%s reason=%r from=%s",
         provider,
         reason,
-        request.META.get("REMOTE_ADDR", ""),
+        client_ip(request),
     )
     return JsonResponse({"error": reason}, status=400)
 

@@ -32,7 +32,7 @@ from tests.launch.shop import (
     stripe_api,  # noqa: F401 - a fixture
 )
 from tests.payments.test_paypal import PAYMENT_ID, choose_paypal, paypal_return
-from tests.store import make_cart, make_product, place_order
+from tests.store import as_buyer, make_cart, make_product, place_order
 
 pytestmark = [pytest.mark.django_db(transaction=True), PG_ONLY]
 
@@ -66,7 +66,9 @@ def assert_paid_once(order, before):
 
 
 def stripe_payment(order):
-    Client().get(reverse("payments:pay", args=[order.token]))  # the session is made
+    as_buyer(Client(), order).get(
+        reverse("payments:pay", args=[order.token])
+    )  # the session is made
     return Payment.objects.get(order=order)
 
 

@@ -27,7 +27,7 @@ from tests.launch.shop import (
     run_concurrently,
     stripe_api,  # noqa: F401 - a fixture
 )
-from tests.store import make_cart, make_product, place_order
+from tests.store import as_buyer, make_cart, make_product, place_order
 
 
 @pytest.fixture
@@ -40,7 +40,10 @@ def late(settings, stripe_api):  # noqa: F811
     rate = only_zone()
     before = stock_before()
     first = place_order(cart=make_cart((variant, 1)), rate=rate, email="first@example.com")
-    assert Client().get(reverse("payments:pay", args=[first.token])).status_code == 302
+    assert (
+        as_buyer(Client(), first).get(reverse("payments:pay", args=[first.token])).status_code
+        == 302
+    )
     window = settings.ORDER_PAYMENT_WINDOW_MINUTES
     Order.objects.filter(pk=first.pk).update(
         created_at=timezone.now() - timedelta(minutes=window + 1)

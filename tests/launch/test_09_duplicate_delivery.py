@@ -24,7 +24,7 @@ from tests.launch.shop import (
     run_concurrently,
     stripe_api,  # noqa: F401 - a fixture
 )
-from tests.store import make_cart, make_product, place_order
+from tests.store import as_buyer, make_cart, make_product, place_order
 
 pytestmark = [pytest.mark.django_db(transaction=True), PG_ONLY]
 
@@ -38,7 +38,7 @@ def _demo(demo_after_flush):
 def payment(stripe_api):  # noqa: F811
     variant = make_product(variants=((30, "19.95", 1, 10),)).variants.get()
     order = place_order(cart=make_cart((variant, 2)), rate=only_zone())
-    Client().get(reverse("payments:pay", args=[order.token]))
+    as_buyer(Client(), order).get(reverse("payments:pay", args=[order.token]))
     return Payment.objects.get(order=order)
 
 

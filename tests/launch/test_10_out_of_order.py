@@ -26,7 +26,7 @@ from tests.launch.shop import (
     stripe_api,  # noqa: F401 - a fixture
 )
 from tests.payments.stripe_events import stripe_event
-from tests.store import make_cart, make_product, place_order
+from tests.store import as_buyer, make_cart, make_product, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,10 @@ def shop():
 def new_payment(shop) -> Payment:
     variant, rate = shop
     order = place_order(cart=make_cart((variant, 2)), rate=rate)
-    assert Client().get(reverse("payments:pay", args=[order.token])).status_code == 302
+    assert (
+        as_buyer(Client(), order).get(reverse("payments:pay", args=[order.token])).status_code
+        == 302
+    )
     return Payment.objects.get(order=order)
 
 

@@ -30,7 +30,7 @@ from tests.launch.shop import (
 )
 from tests.payments.stripe_events import WEBHOOK_SECRET, post_webhook, stripe_signature
 from tests.payments.test_paypal import PAYMENT_ID, choose_paypal
-from tests.store import make_cart, make_product, place_order
+from tests.store import as_buyer, make_cart, make_product, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def order():
 
 @pytest.fixture
 def payment(order, stripe_api):  # noqa: F811
-    Client().get(reverse("payments:pay", args=[order.token]))
+    as_buyer(Client(), order).get(reverse("payments:pay", args=[order.token]))
     return Payment.objects.get(order=order)
 
 

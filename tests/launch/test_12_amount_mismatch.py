@@ -23,7 +23,7 @@ from tests.launch.shop import (
     only_zone,
     stripe_api,  # noqa: F401 - a fixture
 )
-from tests.store import make_cart, make_product, place_order
+from tests.store import as_buyer, make_cart, make_product, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_a_session_paid_for_another_amount_flags_the_order_for_review_and_does_n
     variant = make_product(variants=((30, "19.95", 1, 10),)).variants.get()
     order = place_order(cart=make_cart((variant, 2)), rate=only_zone(price="5.00"))
     before = stock_before()
-    Client().get(reverse("payments:pay", args=[order.token]))
+    as_buyer(Client(), order).get(reverse("payments:pay", args=[order.token]))
     payment = Payment.objects.get(order=order)
     payload = completed(payment, "evt_mismatch", **MISMATCHES[mismatch])
     mail.outbox.clear()

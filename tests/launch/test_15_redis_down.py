@@ -96,7 +96,11 @@ def test_the_public_pages_render_from_the_database_with_no_stack_trace(dead_redi
 def test_a_shopper_keeps_their_cart_and_a_customer_stays_signed_in(dead_redis, django_user_model):
     product = make_product(title="Redis Down Patch")
     shopper = Client()
-    added = shopper.post("/cart/add/", {"variant": product.variants.get().pk, "quantity": 2})
+    added = shopper.post(
+        "/cart/add/",
+        {"variant": product.variants.get().pk, "quantity": 2},
+        HTTP_ORIGIN="http://testserver",
+    )
     customer = Client()
     customer.force_login(django_user_model.objects.create_user(email="ada@example.com"))
 

@@ -151,11 +151,18 @@ def test_guessing_an_orders_email_is_rate_limited(ada, settings):
     assert right.status_code == 429
 
 
+# Routes whose parameters are signed, expiring tokens, not ids: a guessed one shows only
+# "this link is not valid" (tests/launch/test_29_reset_email_passwords.py).
+SIGNED_LINKS = {"accounts:password_reset_confirm", "accounts:email_change_confirm"}
+
+
 def test_enumerating_ids_and_numbers_finds_nothing(ada, bob_browser):
     hits = []
     for route in project_routes():
         params = {name for name, _ in route.converters}
         if route.admin or not params or (route.name or "").startswith("reviews:"):
+            continue
+        if route.name in SIGNED_LINKS:
             continue
         for n in range(1, 31):
             url = url_of(route, dict.fromkeys(params, str(n)))

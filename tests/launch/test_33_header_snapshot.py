@@ -46,7 +46,9 @@ def ten_urls(shopper) -> dict[str, str]:
     contact = ContactPage.objects.live().first()
     variant = product.variants.filter(stock__gt=0).first()
     # A pack in the cart, so that the cart and the checkout show their real pages.
-    added = shopper.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 1})
+    added = shopper.post(
+        reverse("cart:add"), {"variant": variant.pk, "quantity": 1}, HTTP_ORIGIN=f"https://{HOST}"
+    )
     assert added.status_code == 302
     return {
         "home": "/",
@@ -146,7 +148,11 @@ def test_every_cookie_the_store_sets_is_host_prefixed_secure_httponly_and_lax(sh
     affiliate = make_affiliate(code="snapshot")
     variant = ProductPage.objects.live().first().variants.filter(stock__gt=0).first()
     for response in [
-        shopper.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 1}),
+        shopper.post(
+            reverse("cart:add"),
+            {"variant": variant.pk, "quantity": 1},
+            HTTP_ORIGIN=f"https://{HOST}",
+        ),
         shopper.get(reverse("cart:detail")),
         shopper.get(reverse("accounts:login")),
         shopper.get(f"/?ref={affiliate.code}"),

@@ -151,7 +151,7 @@ def test_the_main_flows_log_no_secret_and_no_forged_line(client, settings, log_o
     output = log_output.getvalue()
     lines = output.splitlines()
     assert len(lines) >= 10, output  # the flows did log
-    assert "stripe webhook refused: Invalid signature." in output
+    assert "webhook refused: provider=stripe reason='Invalid signature.'" in output
     assert "GET /order/[redacted]/?token=[redacted] HTTP/1.1" in output
     assert f"login failed for mallory@example.com\\r\\n{FORGED}" in output
     assert "x\\r\\nINFO" in output  # the 404's path

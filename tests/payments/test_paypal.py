@@ -93,6 +93,8 @@ def pay_url(order) -> str:
 
 
 def choose_paypal(client, order):
+    """The buyer (whose session placed the order) chooses PayPal on the pay page."""
+    as_buyer(client, order)
     return client.post(pay_url(order), {"choose": "1", "method": "paypal"})
 
 
