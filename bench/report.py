@@ -751,7 +751,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ReportError) as exc:
         sys.stderr.write(f"report: {exc}\n")
         return 1
-    args.out.write_text(text)
+    args.out.write_text(text + kept_soak_section(args.out))
     failing = [r for r in results if r.errors]
     for r in failing:
         sys.stderr.write(f"report: {r.label}: {r.errors} errors during the measurement\n")
@@ -762,6 +762,20 @@ def main(argv: list[str] | None = None) -> int:
             f"(+{r.failures_warmup} in the warm-up)\n"
         )
     return 1 if failing or failed_checkout else 0
+
+
+SOAK_HEADING = "## Load smoke (make soak)"
+
+
+def kept_soak_section(doc) -> str:
+    """The load smoke's section, which `make soak` writes at the end of the same file: kept
+    as it was by `make bench`."""
+    try:
+        existing = doc.read_text()
+    except OSError:
+        return ""
+    at = existing.find(SOAK_HEADING)
+    return "\n" + existing[at:] if at >= 0 else ""
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 # `make soak` (launch test 7): the production settings on PostgreSQL and Redis, gunicorn behind
 # nginx (deploy/nginx.conf.in as deployed: static files and media from the disk, the rest
 # proxied), browsing visitors and paced checkouts together for a while (bench/soak.py), then the
-# invariants of LAUNCH-TESTS.md checked in the database. Prints the figures and writes them
-# to var/soak/soak.json; exits 1 on any 5xx, failed purchase or broken invariant. Never part
-# of `make test`; every server listens on 127.0.0.1 and is stopped when the script exits.
+# invariants of LAUNCH-TESTS.md checked in the database. Prints the figures and writes them to
+# var/soak/soak.json and as the last section of docs/benchmarks.md; exits 1 on any 5xx, failed
+# purchase or broken invariant. Never part of `make test`; every server listens on 127.0.0.1
+# and is stopped when the script exits.
 #
 # Environment: SOAK_DURATION (seconds, 120), SOAK_BROWSERS (50), SOAK_THINK (seconds between
 # a visitor's views, 1.0), SOAK_CHECKOUTS (purchases started per second, 5), SOAK_WORKERS
@@ -71,6 +72,7 @@ unset STATIC_ROOT MEDIA_ROOT TASKS_BACKEND EMAIL_URL
 # Emails are printed in gunicorn's log, where the invariants check counts them.
 export EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 rm -rf "$STATE"
 mkdir -p "$STATE"
 say "building $PG_DB (fresh: migrate, seed_demo, collectstatic)"
@@ -183,6 +185,47 @@ print(f\"database connections: at most {load['db_connections_peak']} of {load['d
 print('invariants: ' + ('hold' if not problems else '; '.join(problems)))
 raise SystemExit(1 if problems else 0)
 " || die "invariants broken (see $STATE/soak.json)"
+# The figures, as the last section of docs/benchmarks.md (`make bench` keeps it).
+"$PY" - "$STATE/soak.json" "$ROOT/docs/benchmarks.md" "$LOAD_BEFORE" "$DURATION" <<'EOF'
+import json
+import os
+import platform
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+result, doc, load_before, duration = json.load(open(sys.argv[1])), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
+views, buys = result["page_views"], result["purchases"]
+heading = "## Load smoke (make soak)"
+section = f"""{heading}
+
+Launch test 7: {result["browsers"]} visitors browsing (one view a second each, on average)
+and {result["checkouts_per_second_asked"]:g} purchases started a second, for {duration} s,
+against gunicorn ({result["gunicorn_workers"]} workers x {result["gunicorn_threads"]} threads)
+behind nginx (`deploy/nginx.conf.in`), on PostgreSQL and Redis, production settings; the
+load generator (`bench/soak.py`) on the same machine. Measured
+{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.node() or "this machine"}
+({os.cpu_count()} CPUs, load average before: {load_before}).
+
+| figure | value |
+|---|---|
+| page views | {views["requests"]} ({result["page_views_per_second"]}/s) |
+| 5xx answers | {views["server_errors"]} |
+| page views p50 / p95 / p99 | {views["p50_ms"]:.0f} / {views["p95_ms"]:.0f} / {views["p99_ms"]:.0f} ms |
+| purchases completed | {buys["completed"]} ({buys["per_second"]}/s) |
+| purchases failed / started late | {buys["failed"]} / {buys["late"]} |
+| requests of purchases, p95 | {buys["request_p95_ms"]:.0f} ms |
+| database connections, most at once | {result["db_connections_peak"]} of {result["db_connections_limit"]} |
+| invariants | {"hold" if not result["invariants"] else "; ".join(result["invariants"])} |
+
+LAUNCH-TESTS.md asks p95 < 500 ms for page views: read it against the machine's load
+above, as every figure on this page.
+"""
+text = doc.read_text() if doc.exists() else "# Benchmarks\n"
+at = text.find(heading)
+text = (text[:at].rstrip("\n") if at >= 0 else text.rstrip("\n")) + "\n\n" + section
+doc.write_text(text)
+EOF
 [[ $load_status -eq 0 ]] || die "5xx answers or failed purchases (see $STATE/soak.json)"
 [[ ${PEAK_CONNECTIONS:-0} -lt $MAX_CONNECTIONS ]] || die "database connections reached the limit"
 say "passed; figures in $STATE/soak.json"
