@@ -13,6 +13,7 @@ def test_a_dropped_database_connection_answers_503_with_the_static_page(client, 
     lost = OperationalError("terminating connection due to administrator command")
     with (
         mock.patch("apothecary.cart.views.cart_view_lines", side_effect=lost),
+        mock.patch("apothecary.core.outages.connection.is_usable", return_value=False),
         caplog.at_level(logging.WARNING, logger="apothecary.core.outages"),
     ):
         response = client.get("/cart/")
@@ -27,8 +28,11 @@ def test_a_dropped_database_connection_answers_503_with_the_static_page(client, 
     ]
 
 
-def test_other_errors_are_left_to_the_500_page(client):
+@pytest.mark.parametrize(
+    "error", [KeyError("bug"), OperationalError("no such table: cart_cartline")]
+)
+def test_other_errors_and_a_failing_query_on_a_live_connection_get_the_500_page(client, error):
     client.raise_request_exception = False
-    with mock.patch("apothecary.cart.views.cart_view_lines", side_effect=KeyError("bug")):
+    with mock.patch("apothecary.cart.views.cart_view_lines", side_effect=error):
         response = client.get("/cart/")
     assert response.status_code == 500
