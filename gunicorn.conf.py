@@ -6,6 +6,10 @@ control characters a client put in a URL or a header are escaped."""
 
 _FILTERS = ["redact_secrets", "escape_controls"]
 
+# Longer than nginx's keepalive_timeout towards the app (deploy/nginx.conf.in: 4 s), so that
+# nginx, not gunicorn, closes an idle connection.
+keepalive = 5
+
 # Every request's line; "-" is stderr, through the handler below.
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
