@@ -1,13 +1,15 @@
 """Launch test 7, load smoke. The real run is a benchmark (`make soak`: browsing visitors and
 5 checkouts a second for 2 minutes against gunicorn on PostgreSQL and Redis, with its figures
 in docs/benchmarks.md). Here the same load generator runs for a few seconds against the test
-server: every page answers without a 5xx, purchases complete, and the invariants hold."""
+server (on PostgreSQL): every page answers without a 5xx, purchases complete, and the
+invariants hold."""
 
 import sys
 from argparse import Namespace
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from apothecary.orders.models import Order, OrderStatus
 from tests.launch.invariants import check_invariants, stock_before
@@ -15,7 +17,15 @@ from tests.launch.invariants import check_invariants, stock_before
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import soak
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="the live server shares one in-memory SQLite connection between its threads, "
+        "so concurrent purchases collide on it; the load smoke runs on PostgreSQL (CI's "
+        "second pass), as `make soak` does",
+    ),
+]
 
 
 @pytest.fixture(autouse=True)
