@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
+from freezegun import freeze_time
 from lxml import html as lxml_html
 from openpyxl import load_workbook
 
@@ -134,6 +135,20 @@ def test_a_preset_link_shows_its_dates_in_the_form_and_is_marked_current(admin_c
     assert f"{URL}?preset=last_month&group=week" in links
     # The form does not send the preset back: a changed date is what it says.
     assert not doc.xpath("//form//*[@name='preset']")
+
+
+@pytest.mark.parametrize(
+    ("preset", "label"), [("last_7", "Last 7 days"), ("this_month", "This month")]
+)
+def test_on_the_seventh_two_presets_cover_the_same_days_and_only_the_asked_one_is_current(
+    admin_client, preset, label
+):
+    with freeze_time("2026-12-07 12:00"):
+        doc = page(admin_client.get(f"{URL}?preset={preset}&group=day"))
+
+    assert doc.xpath("string(//input[@name='date_from']/@value)") == "2026-12-01"
+    (current,) = doc.xpath("//nav[@aria-label='Periods']//a[@aria-current='true']")
+    assert current.text_content() == label
 
 
 def test_the_page_without_parameters_shows_the_last_30_days_by_day(admin_client):

@@ -90,6 +90,11 @@ class SalesReportView(BaseReportView):
         group = self.request.GET.get("group")
         group = group if group in GROUPS else DEFAULT_GROUP
         current = None if self.problem else (self.form.range.first, self.form.range.last)
+        # Two presets can cover the same days (on the 7th, "Last 7 days" is "This month"):
+        # the one asked for is the current one; without one, the first whose dates match.
+        asked = self.request.GET.get("preset")
+        asked = asked if asked in PRESETS else None
+        marked = False
         links = []
         for key, label in PRESETS.items():
             params = QueryDict(mutable=True)
@@ -98,9 +103,12 @@ class SalesReportView(BaseReportView):
                 {
                     "label": label,
                     "url": f"{self.request.path}?{params.urlencode()}",
-                    "current": current == preset_dates(key, self.form.today),
+                    "current": not marked
+                    and (key == asked if asked else current == preset_dates(key, self.form.today))
+                    and current == preset_dates(key, self.form.today),
                 }
             )
+            marked = marked or links[-1]["current"]
         return links
 
     def download_url(self, table: ReportTable, export_format: str) -> str:
