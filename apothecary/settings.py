@@ -588,3 +588,5 @@ NEWSLETTER_LIMIT_WINDOW_SECONDS = int(os.environ.get("NEWSLETTER_LIMIT_WINDOW_SE
 NEWSLETTER_CONFIRM_MAX_AGE_SECONDS = int(
     os.environ.get("NEWSLETTER_CONFIRM_MAX_AGE_SECONDS", str(3 * 86400))
 )
+# Days an address that signed up but never confirmed is kept (services.delete_unconfirmed).
+NEWSLETTER_PENDING_RETENTION_DAYS = int(os.environ.get("NEWSLETTER_PENDING_RETENTION_DAYS", "30"))

@@ -34,8 +34,18 @@ class HoneypotOnlyMixin(SpamGuardMixin):
         return cleaned
 
 
+class DescribedByConsent(forms.BoundField):
+    """The email field, described by its error (Django's own) and the consent wording under
+    it (_form.html's "newsletter-consent")."""
+
+    @property
+    def aria_describedby(self):
+        return " ".join(filter(None, [super().aria_describedby, "newsletter-consent"]))
+
+
 class SignupForm(HoneypotOnlyMixin, forms.Form):
     email = forms.EmailField(
+        bound_field_class=DescribedByConsent,
         label="Your email address",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -9,6 +9,7 @@ stranger can make us send to one address."""
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -224,6 +225,24 @@ def unsubscribe(*, token: str, source: str, now=None) -> Subscriber | None:
         )
     logger.info("newsletter: subscriber %s unsubscribed (%s)", subscriber.pk, source)
     return subscriber
+
+
+def delete_unconfirmed(*, now=None) -> int:
+    """Delete the addresses that asked but never confirmed, NEWSLETTER_PENDING_RETENTION_DAYS
+    after their last sign-up (nobody agreed to be kept); those with a consent record (who
+    were once subscribed, then signed up again) stay, as unsubscribed. Returns how many were
+    deleted. For the daily retention run."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.NEWSLETTER_PENDING_RETENTION_DAYS)
+    stale = Subscriber.objects.filter(status=SubscriberStatus.PENDING, requested_at__lt=cutoff)
+    with transaction.atomic():
+        stale.filter(consents__isnull=False).update(
+            status=SubscriberStatus.UNSUBSCRIBED, confirm_nonce=""
+        )
+        deleted, _ = stale.filter(consents__isnull=True).delete()
+    if deleted:
+        logger.info("newsletter: %s unconfirmed sign-ups deleted", deleted)
+    return deleted
 
 
 @dataclass(frozen=True)
