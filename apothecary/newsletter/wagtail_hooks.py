@@ -65,7 +65,7 @@ class SubscriberViewSet(ActionOnlyViewSetMixin, BaseModelViewSet):
     url_prefix = "newsletter"
     icon = "mail"
     menu_label = "Newsletter"
-    menu_order = 130  # after the inbox
+    menu_order = 500  # last in the Store menu, after the discount codes
     menu_hook = STORE_MENU_HOOK
     index_view_class = SubscriberIndexView
     filterset_class = SubscriberFilterSet
