@@ -16,6 +16,7 @@ from apothecary.contact import urls as contact_urls
 from apothecary.core.cache import public_content
 from apothecary.core.views import robots_txt
 from apothecary.invoices import urls as invoices_urls
+from apothecary.newsletter import urls as newsletter_urls
 from apothecary.orders import urls as orders_urls
 from apothecary.pages.views import search
 from apothecary.payments import urls as payments_urls
@@ -39,6 +40,7 @@ urlpatterns = [
     path("reviews/", private(reviews_urls)),
     path("contact/", private(contact_urls)),
     path("affiliates/", private(affiliates_urls)),
+    path("newsletter/", private(newsletter_urls)),
     path("", private(orders_urls)),
     path("", private(invoices_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -20,6 +20,7 @@ before the commit that marks it sent: that row is sent again on the next run (at
 never silently lost)."""
 
 import logging
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -54,6 +55,11 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(max_length=255)
     text = models.TextField()
     html = models.TextField(blank=True)
+    headers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Extra message headers, e.g. List-Unsubscribe (a few short lines at most).",
+    )
     status = models.CharField(
         max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )
@@ -80,7 +86,7 @@ class OutgoingEmail(models.Model):
             from_email=self.from_email or settings.DEFAULT_FROM_EMAIL,
             to=self.recipients(),
             reply_to=[self.reply_to] if self.reply_to else None,
-            headers={"X-Apothecary-Email": self.key},
+            headers={**(self.headers or {}), "X-Apothecary-Email": self.key},
         )
         if self.html:
             message.attach_alternative(self.html, "text/html")
@@ -90,6 +96,28 @@ class OutgoingEmail(models.Model):
 def _one_line(value: str) -> str:
     """A header value never holds a line break (header injection)."""
     return " ".join(value.split())
+
+
+# Extra headers an email may carry: a few, each one short line (no line break: no injection).
+HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,60}$")
+MAX_HEADERS = 5
+MAX_HEADER_LENGTH = 500
+
+
+def _headers(headers: dict[str, str] | None) -> dict[str, str]:
+    """The extra headers, checked: a bad name or too many is the caller's bug (ValueError)."""
+    headers = headers or {}
+    if len(headers) > MAX_HEADERS:
+        raise ValueError(f"an email carries at most {MAX_HEADERS} extra headers")
+    checked = {}
+    for name, value in headers.items():
+        if not HEADER_NAME.match(name) or name.lower() == "x-apothecary-email":
+            raise ValueError(f"not a header an email may carry: {name!r}")
+        value = _one_line(str(value))
+        if len(value) > MAX_HEADER_LENGTH:
+            raise ValueError(f"header {name} is longer than {MAX_HEADER_LENGTH} characters")
+        checked[name] = value
+    return checked
 
 
 def render_text(template_name: str, context: dict) -> str:
@@ -112,9 +140,12 @@ def queue_email(
     html: str = "",
     kind: str = "",
     reply_to: str = "",
+    headers: dict[str, str] | None = None,
 ) -> OutgoingEmail | None:
     """Queue one email, once per `key`; inside the caller's transaction. Returns the row, or
-    None when that key was queued before (a replayed event, a re-submitted form)."""
+    None when that key was queued before (a replayed event, a re-submitted form). `headers`:
+    a few extra message headers (e.g. List-Unsubscribe), sent as given."""
+    extra_headers = _headers(headers)
     addresses = [to] if isinstance(to, str) else list(to)
     try:
         with transaction.atomic():  # a savepoint: a duplicate key leaves the caller's work
@@ -126,6 +157,7 @@ def queue_email(
                 subject=_one_line(subject)[:255],
                 text=text,
                 html=html,
+                headers=extra_headers,
             )
     except IntegrityError:
         logger.info("outbox: %s was queued before; not again", key)

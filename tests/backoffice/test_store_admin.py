@@ -65,6 +65,7 @@ def test_the_store_menu_holds_orders_packs_zones_and_codes(admin_client):
         ("Packs", "/admin/packs/"),
         ("Shipping zones", "/admin/shipping-zones/"),
         ("Discount codes", "/admin/discount-codes/"),
+        ("Newsletter", "/admin/newsletter/"),
     ]
 
 

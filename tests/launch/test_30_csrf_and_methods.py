@@ -32,12 +32,20 @@ pytestmark = pytest.mark.django_db
 ALLOWED_EXEMPT = {
     "cart:add": "its form is on cached public pages (no token); core.http.same_origin_only "
     "checks Origin/Referer and Sec-Fetch-Site instead",
+    "newsletter:signup": "the sign-up form is in the footer of cached public pages (no "
+    "token); core.http.same_origin_only checks Origin/Referer and Sec-Fetch-Site instead",
     **{
         f"wagtailadmin_api:{kind}:{view}": "Django REST framework marks its views exempt and "
         "enforces CSRF itself for session logins (SessionAuthentication)"
         for kind in ("pages", "documents", "images")
         for view in ("listing", "detail", "find", "action")
     },
+}
+# csrf_exempt views whose proof is a secret token in their address, posted from anywhere.
+TOKEN_EXEMPT = {
+    "newsletter:unsubscribe": "RFC 8058 one-click unsubscribe: mail providers POST from their "
+    "servers (no Origin, no cookie); the unguessable token of the address is the proof, and "
+    "the POST can only take that address off the list",
 }
 EVIL = "https://evil.example"
 APP = Path(__file__).resolve().parents[2] / "apothecary"
@@ -67,13 +75,16 @@ def test_only_webhooks_and_the_justified_allow_list_are_csrf_exempt(client, staf
             foreign = browser.post(url, {}, HTTP_ORIGIN=EVIL)
             nameless = browser.post(url, {})
             assert (foreign.status_code, nameless.status_code) == (403, 403), route.name
+        elif route.name in TOKEN_EXEMPT:
+            unknown = Client(enforce_csrf_checks=True).post(url, {}, HTTP_ORIGIN=EVIL)
+            assert unknown.status_code == 404, f"{route.name}: a token nobody has is refused"
         else:
             answer = client.get(url)
             assert answer.status_code == 405, (
                 f"{route.name} ({route.path}) is csrf_exempt but neither a webhook (a GET "
                 f"answers {answer.status_code}, not 405) nor in ALLOWED_EXEMPT with a reason"
             )
-    webhooks = {r.name for r in exempt if r.name not in ALLOWED_EXEMPT}
+    webhooks = {r.name for r in exempt if r.name not in ALLOWED_EXEMPT | TOKEN_EXEMPT}
     assert "payments:stripe_webhook" in webhooks
     assert "payments:process_payment" not in {r.name for r in exempt}
 
