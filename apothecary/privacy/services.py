@@ -82,3 +82,11 @@ def unregistered_periods() -> list[str]:
     the consent app registers its rule)."""
     names = {name.split(":")[0] for name in registry.retention_rules()}
     return sorted(set(settings.PRIVACY_RETENTION_DAYS) - names)
+
+
+def period_text(days: int) -> str:
+    """A retention period as the privacy policy writes it: "30 days", "1 year", "7 years"."""
+    if days % 365 == 0:
+        years = days // 365
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"
