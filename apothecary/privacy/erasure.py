@@ -88,7 +88,7 @@ def _found(entry: registry.Entry, person: Person):
 
 @transaction.atomic
 def erase(person: Person, *, via: str, staff_user=None, reason: str = "") -> Summary:
-    summary = Summary()
+    summary, person = Summary(), person.for_purpose("erase")
     found = {
         entry.label: _found(entry, person)
         for entry in registry.entries()

@@ -43,7 +43,7 @@ def _rows(entry: registry.Entry, person: Person) -> list[dict]:
 
 def collect(person: Person) -> dict[str, list[dict]]:
     """{model label: [row, …]} for every registered model that has rows for the person."""
-    data = {}
+    data, person = {}, person.for_purpose("export")
     for entry in registry.entries():
         if not entry.findable or not entry.export_columns():
             continue

@@ -5,6 +5,7 @@ that hold some: sessions, django-axes' login records, the Django and Wagtail adm
 
 import re
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.db.models import Q
@@ -25,7 +26,9 @@ def _addressed(field: str, email: str) -> Q:
 
 
 def _emails(person):
-    if not person.email:
+    """Emails to or about the address. Exported only when the address is proven (they may be
+    someone else's); deleted on erasure either way (our copy of what was sent)."""
+    if not person.email or (not person.email_proven and person.purpose != "erase"):
         return OutgoingEmail.objects.none()
     return OutgoingEmail.objects.filter(
         _addressed("to", person.email)
@@ -52,7 +55,7 @@ register(
 
 
 def _notifications(person):
-    if not person.email:
+    if not person.email or not person.email_proven:
         return StaffNotification.objects.none()
     return StaffNotification.objects.filter(
         Q(subject__icontains=person.email) | Q(body__icontains=person.email)
@@ -200,10 +203,24 @@ AXES = {
     "http_accept": delete(waive_export="technical"),
     "path_info": delete(),
 }
+
+
+def _sign_ins(model):
+    """Sign-in records under the address: the account's own (its address is its user name),
+    or any when the address is proven."""
+
+    def find(person):
+        if not person.email or not (person.email_proven or person.user is not None):
+            return model.objects.none()
+        return model.objects.filter(username__iexact=person.email)
+
+    return find
+
+
 register(
     "axes.AccessAttempt",
     title="failed sign-ins",
-    email=("username",),
+    find=_sign_ins(AccessAttempt),
     personal={
         **AXES,
         "get_data": delete(waive_export="technical"),
@@ -213,15 +230,20 @@ register(
 register(
     "axes.AccessLog",
     title="sign-ins",
-    email=("username",),
+    find=_sign_ins(AccessLog),
     personal={**AXES, "session_hash": delete(waive_export="a hash")},
 )
-register("axes.AccessFailureLog", title="failed sign-ins (log)", email=("username",), personal=AXES)
+register(
+    "axes.AccessFailureLog",
+    title="failed sign-ins (log)",
+    find=_sign_ins(AccessFailureLog),
+    personal=AXES,
+)
 
 
 def _log_rows(model, field):
     def find(person):
-        if not person.email:
+        if not person.email or not person.email_proven:
             return model.objects.none()
         return model.objects.filter(**{f"{field}__icontains": person.email})
 

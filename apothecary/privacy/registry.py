@@ -32,21 +32,36 @@ ANONYMISE, DELETE, KEEP = "anonymise", "delete", "keep"
 
 @dataclasses.dataclass(frozen=True)
 class Person:
-    """Whom an export or erasure is about: an account and/or an email address (lower case)."""
+    """Whom an export or erasure is about: an account and/or an email address (lower case).
+
+    `email_proven`: the person showed they receive mail at the address (an emailed link, a
+    staff check, or an account whose address a registered email check confirms). Only then
+    do rows found by the address alone (a guest order with the same email) count as theirs:
+    anyone can open an account with someone else's address. `purpose` is set by the engine
+    ("export" or "erase") for the custom finds that need it."""
 
     email: str
     user: Any = None  # the User, when there is an account
+    email_proven: bool = True
+    purpose: str = ""
 
     @classmethod
     def for_user(cls, user) -> Person:
-        return cls(email=user.email.strip().lower(), user=user)
+        email = user.email.strip().lower()
+        proven = any(check(user, email) for check in _email_checks)
+        return cls(email=email, user=user, email_proven=proven)
 
     @classmethod
     def for_email(cls, email: str) -> Person:
+        """For an address proven by an emailed link, or given by staff."""
         from django.contrib.auth import get_user_model
 
         email = email.strip().lower()
-        return cls(email=email, user=get_user_model().objects.filter(email__iexact=email).first())
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        return cls(email=email, user=user, email_proven=True)
+
+    def for_purpose(self, purpose: str) -> Person:
+        return dataclasses.replace(self, purpose=purpose)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,7 +138,7 @@ class Entry:
         if person.user is not None and person.user.pk is not None:
             for path in self.user:
                 query |= Q(**{path: person.user})
-        if person.email:
+        if person.email and person.email_proven:
             for path in self.email:
                 query |= Q(**{f"{path}__iexact": person.email})
         return self.model._default_manager.filter(query).distinct()
@@ -140,6 +155,15 @@ class Entry:
 _registry: dict[str, Entry] = {}
 _erasure_hooks: list[tuple[int, Callable]] = []
 _retention: dict[str, Callable] = {}
+_email_checks: list[Callable] = []
+
+
+def register_email_check(check: Callable) -> Callable:
+    """`check(user, email) -> bool`: True when the account's address is verified (e.g.
+    allauth's EmailAddress.verified). With none registered, a signed-in person's export and
+    erasure cover what is tied to the account, not what merely carries the same address."""
+    _email_checks.append(check)
+    return check
 
 
 def register(

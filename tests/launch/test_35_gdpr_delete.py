@@ -5,6 +5,7 @@ payouts handled, and a second erasure changes nothing."""
 
 import hashlib
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.db import connection
 from apothecary.affiliates.models import Affiliate, AffiliateStatus, Click, Commission, Payout
 from apothecary.checkout.models import DiscountCode
 from apothecary.orders.models import Order
+from apothecary.privacy import registry
 from apothecary.privacy.erasure import email_hash, erase
 from apothecary.privacy.models import ErasureRecord, ErasureVia
 from apothecary.privacy.registry import Person
@@ -77,7 +79,7 @@ def test_the_seed_puts_every_string_in_the_database(seeded):
 
 
 def test_after_erasure_no_table_holds_the_persons_strings(seeded):
-    erase(Person.for_user(seeded.user), via=ErasureVia.STAFF, reason="launch test 35")
+    erase(Person.for_email(EMAIL), via=ErasureVia.STAFF, reason="launch test 35")
 
     assert hits(STRINGS) == []
 
@@ -92,7 +94,7 @@ def test_orders_are_kept_but_anonymised(seeded):
         for o in Order.objects.filter(pk__in=before)
     }
 
-    erase(Person.for_user(seeded.user), via=ErasureVia.SELF)
+    erase(Person.for_email(EMAIL), via=ErasureVia.GUEST)
 
     for order in Order.objects.filter(pk__in=before):
         assert (order.total, order.subtotal, order.tax_amount, order.shipping_country) == before[
@@ -148,7 +150,7 @@ def test_the_affiliate_link_is_disabled_and_the_payouts_handled(client, seeded):
 
 
 def test_a_second_erasure_is_a_no_op(seeded):
-    erase(Person.for_user(seeded.user), via=ErasureVia.STAFF, reason="first")
+    erase(Person.for_email(EMAIL), via=ErasureVia.STAFF, reason="first")
     before = snapshot()
 
     summary = erase(Person.for_email(EMAIL), via=ErasureVia.STAFF, reason="again")
@@ -166,3 +168,23 @@ def test_the_record_says_who_when_and_why_and_holds_no_personal_data(admin_user,
     assert record.email_hash == email_hash(EMAIL) and EMAIL not in record.email_hash
     assert record.created_at is not None
     assert record.counts["orders: anonymised"] == 2
+
+
+def test_an_account_whose_address_is_not_verified_erases_only_what_is_tied_to_it(seeded):
+    """Anyone can open an account with someone else's address: without a verified address
+    (registry.register_email_check) the guest order of that address is not the account's."""
+    erase(Person.for_user(seeded.user), via=ErasureVia.SELF)
+
+    guest = Order.objects.get(pk=seeded.guest_order.pk)
+    assert guest.email.lower() == EMAIL and guest.shipping_name == "Quillonia Guest"
+    assert Order.objects.get(pk=seeded.order.pk).email.endswith("@erased.invalid")
+
+
+def test_with_a_verified_address_the_account_erases_the_guest_orders_too(seeded):
+    with mock.patch.object(registry, "_email_checks", [lambda user, email: True]):
+        person = Person.for_user(seeded.user)
+    assert person.email_proven
+
+    erase(person, via=ErasureVia.SELF)
+
+    assert hits(STRINGS) == []
