@@ -1,6 +1,6 @@
 """The person's data in real Chromium, at 1280 and 390 px: a signed-in customer downloads
 their data (the ZIP holds their order) and deletes their account, after a wrong password
-first; every page passes axe's WCAG checks."""
+first; a guest sends the request form; every page passes axe's WCAG checks."""
 
 import io
 import json
@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from apothecary.orders.models import Order
+from apothecary.privacy.forms import GuestRequestForm
 from tests.launch.customers import paid_order
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -88,3 +89,23 @@ def test_a_customer_downloads_their_data_and_deletes_their_account(
     order.refresh_from_db()
     assert order.email.endswith("@erased.invalid") and order.shipping_name == "Erased"
     assert Order.objects.filter(pk=order.pk, total=order.total).exists()
+
+
+@pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)])
+def test_the_guest_request_form_is_accessible_and_answers_the_same_for_any_address(
+    browser, live_server, screenshot_dir, monkeypatch, width, height
+):
+    # The spam guard's minimum fill time is tested in tests/privacy; here a browser is quick.
+    monkeypatch.setattr(GuestRequestForm, "min_fill_seconds", 0)
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(live_server.url + "/privacy/request/")
+    assert page.get_by_role("heading", name="Your data: a copy or its deletion").is_visible()
+    assert wcag_violations(page) == []
+    page.screenshot(path=screenshot_dir / f"privacy-request-{width}.png", full_page=True)
+    page.get_by_label("Your email address").fill(f"someone.{width}@example.com")
+    page.get_by_label("Delete my data").check()
+    page.get_by_role("button", name="Send me the link").click()
+    page.wait_for_url("**/privacy/request/sent/")
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    context.close()
