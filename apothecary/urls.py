@@ -20,6 +20,7 @@ from apothecary.newsletter import urls as newsletter_urls
 from apothecary.orders import urls as orders_urls
 from apothecary.pages.views import search
 from apothecary.payments import urls as payments_urls
+from apothecary.privacy import urls as privacy_urls
 from apothecary.reviews import urls as reviews_urls
 
 
@@ -41,6 +42,7 @@ urlpatterns = [
     path("contact/", private(contact_urls)),
     path("affiliates/", private(affiliates_urls)),
     path("newsletter/", private(newsletter_urls)),
+    path("privacy/", private(privacy_urls)),
     path("", private(orders_urls)),
     path("", private(invoices_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -5,7 +5,6 @@ A message changes status only through services.message_update; nothing else assi
 `.status`."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -30,7 +29,7 @@ DEFAULT_SUBJECTS = (
 
 @register_setting(icon="mail")
 class ContactSettings(BaseSiteSetting):
-    """Who gets the contact form's messages, what people may write about, how long we keep it."""
+    """Who gets the contact form's messages and what people may write about."""
 
     staff_email = models.EmailField(
         "Staff address",
@@ -45,14 +44,10 @@ class ContactSettings(BaseSiteSetting):
         + ", ".join(DEFAULT_SUBJECTS)
         + ".",
     )
-    retention_days = models.PositiveIntegerField(
-        "Keep messages for (days)",
-        default=365,
-        validators=[MinValueValidator(1), MaxValueValidator(3650)],
-        help_text="Messages hold personal data: older ones are deleted every day.",
-    )
+    # How long messages are kept is settings.PRIVACY_RETENTION_DAYS["contact_messages"]: one
+    # period for every site, the one the privacy policy states.
 
-    panels = [FieldPanel("staff_email"), FieldPanel("subjects"), FieldPanel("retention_days")]
+    panels = [FieldPanel("staff_email"), FieldPanel("subjects")]
 
     class Meta:
         verbose_name = "contact form"

@@ -15,7 +15,7 @@ from apothecary.core.machines import transition
 from apothecary.core.ratelimit import hit
 from apothecary.orders.models import Order
 
-from .models import STATUS_TRANSITIONS, ContactMessage, ContactSettings
+from .models import STATUS_TRANSITIONS, ContactMessage
 
 logger = logging.getLogger(__name__)
 
@@ -158,37 +158,20 @@ def message_mark_emailed(*, message_id: int, fields: list[str]) -> None:
     ContactMessage.objects.filter(pk=message_id).update(**dict.fromkeys(fields, timezone.now()))
 
 
-def retention_cutoffs(
-    *, now: datetime.datetime | None = None
-) -> dict[int | None, datetime.datetime]:
-    """For each site's id (None: messages of no site, kept as long as the default site's),
-    the moment before which its messages are past their retention period."""
+def retention_cutoff(*, now: datetime.datetime | None = None) -> datetime.datetime:
+    """The moment before which messages are past their retention period: the one period of
+    settings.PRIVACY_RETENTION_DAYS["contact_messages"], which the privacy policy states."""
     now = now or timezone.now()
-    cutoffs = {}
-    default_days = 365
-    for site in Site.objects.all():
-        days = ContactSettings.for_site(site).retention_days
-        cutoffs[site.pk] = now - datetime.timedelta(days=days)
-        if site.is_default_site:
-            default_days = days
-    cutoffs[None] = now - datetime.timedelta(days=default_days)
-    return cutoffs
+    return now - datetime.timedelta(days=settings.PRIVACY_RETENTION_DAYS["contact_messages"])
 
 
 @transaction.atomic
 def messages_delete_expired(*, now: datetime.datetime | None = None) -> int:
-    """Delete the messages older than their site's retention period; returns how many. Safe to
+    """Delete the messages older than the retention period; returns how many. Safe to
     run again: a second run finds nothing more to delete."""
-    deleted = 0
-    for site_id, cutoff in retention_cutoffs(now=now).items():
-        queryset = ContactMessage.objects.filter(created_at__lt=cutoff)
-        queryset = (
-            queryset.filter(site__isnull=True)
-            if site_id is None
-            else queryset.filter(site_id=site_id)
-        )
-        _, per_model = queryset.delete()
-        deleted += per_model.get(ContactMessage._meta.label, 0)
+    queryset = ContactMessage.objects.filter(created_at__lt=retention_cutoff(now=now))
+    _, per_model = queryset.delete()
+    deleted = per_model.get(ContactMessage._meta.label, 0)
     if deleted:
         logger.info("contact: %s messages past their retention period deleted", deleted)
     return deleted

@@ -3,6 +3,7 @@ sends it, then redirects to the thank-you page), and the thank-you page."""
 
 import logging
 
+from django.conf import settings
 from django.shortcuts import redirect
 from wagtail.models import Site
 
@@ -23,7 +24,7 @@ SESSION_KEY = "contact_message_id"  # the message this browser just sent, for th
 def contact_form(request, page):
     contact = ContactSettings.for_request(request)
     subjects = contact.subject_labels()
-    context = {"retention_days": contact.retention_days}
+    context = {"retention_days": settings.PRIVACY_RETENTION_DAYS["contact_messages"]}
     if request.method != "POST":
         form = ContactForm(subjects=subjects)
         return page.render(request, context_overrides={**context, "form": form})

@@ -27,6 +27,8 @@ class AffiliateStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     SUSPENDED = "suspended", "Suspended"
+    # The affiliate's personal data was erased (privacy): the link and coupons stop for good.
+    CLOSED = "closed", "Closed"
 
 
 A = AffiliateStatus
@@ -35,6 +37,7 @@ AFFILIATE_TRANSITIONS: dict[str, frozenset[str]] = {
     A.APPROVED: frozenset({A.SUSPENDED}),
     A.SUSPENDED: frozenset({A.APPROVED}),
     A.REJECTED: frozenset({A.APPROVED}),  # a second look
+    A.CLOSED: frozenset(),  # set only by the erasure (personal_data.close_affiliate)
 }
 
 
