@@ -588,7 +588,7 @@ NEWSLETTER_LIMIT_WINDOW_SECONDS = int(os.environ.get("NEWSLETTER_LIMIT_WINDOW_SE
 NEWSLETTER_CONFIRM_MAX_AGE_SECONDS = int(
     os.environ.get("NEWSLETTER_CONFIRM_MAX_AGE_SECONDS", str(3 * 86400))
 )
-# Days an address that signed up but never confirmed is kept (services.delete_unconfirmed).
+# Days an address that signed up but never confirmed is kept (apply_retention, newsletter_pending).
 NEWSLETTER_PENDING_RETENTION_DAYS = int(os.environ.get("NEWSLETTER_PENDING_RETENTION_DAYS", "30"))
 
 # -- Privacy: the person's data (apothecary.privacy) -----------------------------------------

@@ -49,6 +49,7 @@ register(
         "html": delete(waive_export="the same as the text, with markup"),
         "last_error": delete(waive_export="the mail server's technical answer"),
         "key": delete(waive_export="internal"),
+        "headers": delete(waive_export="the unsubscribe link: a secret, and in the text"),
     },
     not_personal={"kind": SHOP, "status": SHOP, "from_email": "the shop's own address"},
 )

@@ -24,8 +24,8 @@ def test_old_unconfirmed_sign_ups_are_deleted(capsys):
         Client().post(f"/newsletter/unsubscribe/{again.unsubscribe_token}/")
         sign_up(browser(), "again@example.com")  # asked again, never confirmed
     sign_up(browser(), "recent@example.com")
-    call_command("delete_unconfirmed_signups")
-    assert "1 unconfirmed sign-up(s) older than 30 days deleted." in capsys.readouterr().out
+    call_command("apply_retention")
+    assert "unconfirmed newsletter sign-ups deleted: 1" in capsys.readouterr().out
     statuses = dict(Subscriber.objects.values_list("email", "status"))
     assert statuses == {
         "kept@example.com": SubscriberStatus.CONFIRMED,
