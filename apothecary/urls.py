@@ -1,5 +1,9 @@
+from urllib.parse import urlencode
+
+from allauth import urls as allauth_urls
 from django.conf import settings
-from django.urls import include, path
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
 from django.views.decorators.cache import never_cache
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -30,11 +34,26 @@ def private(module):
 
 # Cache policy: admin, cart, checkout, payments, orders and account are never cached;
 # content pages, search and machine files are public (see core.cache).
+def to_site_login(next_url=None):
+    """The admin's and the private pages' own login forms would take a password alone: they
+    send to allauth's page (two-factor, axes' lockouts), coming back where they were."""
+
+    def view(request, *args, **kwargs):
+        target = next_url or request.GET.get("next", "")
+        url = reverse("account_login")
+        return redirect(f"{url}?{urlencode({'next': target})}" if target else url)
+
+    return never_cache(view)
+
+
 urlpatterns = [
+    path("admin/login/", to_site_login("/admin/"), name="admin_login_moved"),
+    path("_util/login/", to_site_login(), name="page_login_moved"),
     path("admin/", include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, never_cache))),
     path("cart/", private(cart_urls)),
     path("checkout/", private(checkout_urls)),
     path("payments/", private(payments_urls)),
+    path("account/", include(decorate_urlpatterns(allauth_urls.urlpatterns, never_cache))),
     path("account/", private(accounts_urls)),
     path("reviews/", private(reviews_urls)),
     path("contact/", private(contact_urls)),
