@@ -3,14 +3,14 @@ links in old emails land somewhere useful. allauth's own pages are mounted besid
 /account/ too (apothecary/urls.py), and its URL names (account_login, account_email, ...) are
 the ones to reverse."""
 
-from django.urls import path
+from django.urls import path, reverse_lazy
 from django.views.generic import RedirectView
 
 app_name = "accounts"
 
 
 def moved(pattern_name):
-    return RedirectView.as_view(pattern_name=pattern_name, permanent=False, query_string=True)
+    return RedirectView.as_view(url=reverse_lazy(pattern_name), query_string=True)
 
 
 urlpatterns = [
