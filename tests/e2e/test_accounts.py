@@ -81,5 +81,5 @@ def test_staff_sign_in_to_the_admin_with_a_totp_code(
     page.get_by_label("Code").fill(totp_code(secret))
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/admin/")
-    assert page.get_by_role("heading", name="Dashboard").or_(page.locator("main")).first.is_visible()
+    assert "Dashboard" in page.title()  # Wagtail's admin home, signed in
     page.screenshot(path=screenshot_dir / f"accounts-admin-dashboard-{width}.png")
