@@ -578,7 +578,8 @@ PAYPAL_WEBHOOK_ID = os.environ.get("PAYPAL_WEBHOOK_ID", "")
 # (apothecary.accounts.adapter sends its emails through the outbox, links on
 # WAGTAILADMIN_BASE_URL). django-axes still guards every authenticate() call: its backend
 # comes first, allauth's (email login) second.
-INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
+# (django.contrib.humanize: allauth's two-factor pages load its template tags.)
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa", "django.contrib.humanize"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
     "allauth.account.middleware.AccountMiddleware",
@@ -628,8 +629,11 @@ ACCOUNT_RATE_LIMITS = {
     "login": None,
 }
 # Wagtail's admin and private pages sign in on allauth's page (two-factor included): no
-# password-only login is left (urls.py redirects /admin/login/ and /_util/login/ there).
-WAGTAILADMIN_LOGIN_URL = "/account/login/"
+# password-only login is left. The admin's login URL stays /admin/login/, which urls.py
+# answers with a redirect to allauth's page (next= kept), or a 403 page for a signed-in
+# account without admin access (pointing the admin straight at allauth's page would send such
+# an account round in a loop: allauth returns a signed-in visitor to next=/admin/).
+WAGTAILADMIN_LOGIN_URL = "/admin/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/account/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # staff reset their password like customers
 # Two-factor (allauth.mfa): an authenticator app (TOTP) with one-use recovery codes, and

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from allauth import urls as allauth_urls
 from django.conf import settings
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
 from django.views.decorators.cache import never_cache
 from wagtail import urls as wagtail_urls
@@ -34,12 +35,17 @@ def private(module):
 
 # Cache policy: admin, cart, checkout, payments, orders and account are never cached;
 # content pages, search and machine files are public (see core.cache).
-def to_site_login(next_url=None):
+def to_site_login(default_next=""):
     """The admin's and the private pages' own login forms would take a password alone: they
-    send to allauth's page (two-factor, axes' lockouts), coming back where they were."""
+    send to allauth's page (two-factor, axes' lockouts), coming back where they were. A
+    signed-in account the admin refused (a customer) is told so, instead of being sent round
+    between the two pages."""
 
     def view(request, *args, **kwargs):
-        target = next_url or request.GET.get("next", "")
+        target = request.GET.get("next") or default_next
+        if default_next and request.user.is_authenticated:
+            response = TemplateResponse(request, "accounts/no_admin_access.html", status=403)
+            return response
         url = reverse("account_login")
         return redirect(f"{url}?{urlencode({'next': target})}" if target else url)
 
@@ -47,7 +53,7 @@ def to_site_login(next_url=None):
 
 
 urlpatterns = [
-    path("admin/login/", to_site_login("/admin/"), name="admin_login_moved"),
+    path("admin/login/", to_site_login(default_next="/admin/"), name="admin_login_moved"),
     path("_util/login/", to_site_login(), name="page_login_moved"),
     path("admin/", include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, never_cache))),
     path("cart/", private(cart_urls)),

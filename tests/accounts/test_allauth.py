@@ -88,7 +88,17 @@ def test_no_password_only_login_is_left_for_the_admin(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/account/login/")
-    assert client.get("/admin/")["Location"].startswith("/account/login/")
+    admin = client.get("/admin/pages/", follow=True)
+    assert admin.redirect_chain[-1][0] == "/account/login/?next=%2Fadmin%2Fpages%2F"
+
+
+def test_a_signed_in_customer_is_told_the_admin_is_not_for_them(client):
+    client.force_login(make_customer())
+
+    response = client.get("/admin/", follow=True)
+
+    assert response.status_code == 403
+    assert "No access to the admin" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -219,7 +229,7 @@ def test_staff_sign_in_to_the_admin_with_a_totp_code(client):
 
     assert first.status_code == 302
     assert first["Location"] == "/account/2fa/authenticate/"
-    assert not_yet["Location"].startswith("/account/login/")
+    assert not_yet["Location"].startswith("/admin/login/")
     assert wrong.status_code == 200
     assert right.status_code == 302
     assert right["Location"] == "/admin/"
