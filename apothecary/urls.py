@@ -4,7 +4,7 @@ from allauth import urls as allauth_urls
 from django.conf import settings
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import include, path, reverse
+from django.urls import include, path, re_path, reverse
 from django.views.decorators.cache import never_cache
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -13,7 +13,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from apothecary.accounts import urls as accounts_urls
-from apothecary.accounts.views import page_password
+from apothecary.accounts.views import confirm_email, page_password, password_reset_from_key
 from apothecary.affiliates import urls as affiliates_urls
 from apothecary.cart import urls as cart_urls
 from apothecary.checkout import urls as checkout_urls
@@ -59,6 +59,12 @@ urlpatterns = [
     path("cart/", private(cart_urls)),
     path("checkout/", private(checkout_urls)),
     path("payments/", private(payments_urls)),
+    # allauth's emailed links, answering 410 when dead (accounts.views), before allauth's own.
+    re_path(
+        r"^account/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        never_cache(password_reset_from_key),
+    ),
+    re_path(r"^account/confirm-email/(?P<key>[-:\w]+)/$", never_cache(confirm_email)),
     path("account/", include(decorate_urlpatterns(allauth_urls.urlpatterns, never_cache))),
     path("account/", private(accounts_urls)),
     path("reviews/", private(reviews_urls)),

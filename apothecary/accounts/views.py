@@ -1,17 +1,44 @@
-"""What allauth does not cover: Wagtail's page-password form (PageViewRestriction with a
-password) is no login (no authenticate() call, so axes does not see it): it is counted here,
-per visitor address (any page) and per restriction (from everywhere), before Wagtail sees it.
-Every login goes through allauth's page and authenticate(), which django-axes guards."""
+"""What allauth does not cover. Its emailed links answer 410 Gone, with its page saying so,
+when they expired, were used or never existed (allauth answers 200 or 404). Wagtail's
+page-password form (PageViewRestriction with a password) is no login (no authenticate() call,
+so axes does not see it): it is counted here, per visitor address (any page) and per
+restriction (from everywhere), before Wagtail sees it. Every login goes through allauth's
+page and authenticate(), which django-axes guards."""
 
 import logging
 
+from allauth.account import views as allauth_views
 from django.conf import settings
+from django.http import Http404
 from django.template.response import TemplateResponse
 from wagtail import views as wagtail_views
 
 from apothecary.core.ratelimit import client_ip, hit
 
 logger = logging.getLogger(__name__)
+
+GONE = 410
+
+
+def password_reset_from_key(request, uidb36, key):
+    response = allauth_views.password_reset_from_key(request, uidb36=uidb36, key=key)
+    context = getattr(response, "context_data", None) or {}
+    if context.get("token_fail"):
+        logger.info("password reset link refused: expired, used or unknown")
+        response.status_code = GONE
+    return response
+
+
+def confirm_email(request, key):
+    try:
+        response = allauth_views.confirm_email(request, key=key)
+    except Http404:  # allauth's answer to a POST of a dead link
+        response = TemplateResponse(request, "account/email_confirm.html", {"confirmation": None})
+    context = getattr(response, "context_data", None)
+    if response.status_code == 200 and context is not None and not context.get("confirmation"):
+        logger.info("email confirmation link refused: expired, used or unknown")
+        response.status_code = GONE
+    return response
 
 
 def page_password(request, page_view_restriction_id, page_id):

@@ -80,6 +80,7 @@ def test_a_reset_link_works_once(client):
     second = _use_reset_link(client, link, password="yet-another-phrase-8")
 
     assert first.status_code == 302
+    assert second.status_code == 410
     assert "expired or was already used" in visible_text(second)
     assert attempt(client, CUSTOMER_LOGIN, "ada@example.com", NEW_PASSWORD).status_code == 302
 
@@ -92,6 +93,7 @@ def test_a_reset_link_expires(client):
         clock.tick(timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 1))
         late = _use_reset_link(client, link)
 
+    assert late.status_code == 410
     assert "expired or was already used" in visible_text(late)
     assert get_user_model().objects.get(email="ada@example.com").check_password(CUSTOMER_PASSWORD)
 
@@ -175,7 +177,8 @@ def test_an_email_changes_only_when_the_link_sent_to_the_new_address_is_followed
     notice = account_emails()[-1]
     assert notice.recipients() == ["ada@example.com"]
     assert "ada.new@example.com" in notice.text
-    assert again.status_code == 404
+    assert again.status_code == 410
+    assert "expired or is invalid" in visible_text(again)
     client.post("/account/logout/")
     assert (
         attempt(client, CUSTOMER_LOGIN, "ada.new@example.com", CUSTOMER_PASSWORD).status_code == 302
@@ -193,7 +196,8 @@ def test_an_email_change_link_expires_and_cannot_be_forged(client):
     forged = client.post(re.sub(r"confirm-email/[^/]+/", "confirm-email/abc:def/", link))
 
     ada.refresh_from_db()
-    assert late.status_code == forged.status_code == 404
+    assert late.status_code == forged.status_code == 410
+    assert client.get(link).status_code == 410  # the page says so to a GET too
     assert ada.email == "ada@example.com"
 
 
