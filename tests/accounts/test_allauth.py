@@ -345,3 +345,21 @@ def test_mfa_reset_refuses_an_unknown_address():
 
     with pytest.raises(CommandError, match="No account"):
         call_command("mfa_reset", "nobody@example.com")
+
+
+def test_security_keys_can_be_added_with_scripts_from_our_origin_only(client):
+    """WebAuthn (fido2): the page loads allauth's scripts from our static files and passes
+    its data in a JSON block, never an inline script (CSP)."""
+    staff = make_staff()
+    secret = with_totp(staff)
+    _sign_in_to_admin(client, staff)
+    client.post("/account/2fa/authenticate/", {"code": totp_code(secret)})
+    asked = client.get("/account/2fa/webauthn/add/")
+    page = client.post(asked["Location"], {"password": STAFF_PASSWORD}, follow=True)
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "mfa/js/webauthn.js" in html
+    assert 'type="application/json"' in html
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
