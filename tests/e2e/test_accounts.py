@@ -18,6 +18,17 @@ from tests.accounts.mfa import totp_code, with_totp
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SIZES = [(1280, 900), (390, 844)]
+WCAG_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def wcag_violations(page) -> list:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page, options=WCAG_AA).response["violations"]
+    return [(v["id"], [node["target"] for node in v["nodes"]][:3]) for v in violations]
 
 
 @pytest.mark.parametrize("width,height", SIZES)
@@ -34,6 +45,7 @@ def test_a_customer_resets_a_forgotten_password_and_signs_in(
     page.get_by_role("link", name="Sign in").click()
     page.wait_for_url("**/account/login/")
     page.screenshot(path=screenshot_dir / f"accounts-login-{width}.png", full_page=True)
+    assert wcag_violations(page) == []
     page.get_by_role("link", name="Forgotten your password?").click()
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Reset My Password").click()
@@ -46,6 +58,7 @@ def test_a_customer_resets_a_forgotten_password_and_signs_in(
     page.get_by_label("New Password", exact=True).fill(new_password)
     page.get_by_label("New Password (again)").fill(new_password)
     page.screenshot(path=screenshot_dir / f"accounts-new-password-{width}.png", full_page=True)
+    assert wcag_violations(page) == []
     page.get_by_role("button", name="Save the new password").click()
     page.wait_for_url("**/account/password/reset/key/done/")
 
@@ -78,6 +91,7 @@ def test_staff_sign_in_to_the_admin_with_a_totp_code(
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/account/2fa/authenticate/")
     page.screenshot(path=screenshot_dir / f"accounts-admin-2fa-{width}.png", full_page=True)
+    assert wcag_violations(page) == []
     page.get_by_label("Code").fill(totp_code(secret))
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/admin/")
