@@ -1,5 +1,10 @@
+from urllib.parse import urlencode
+
+from allauth import urls as allauth_urls
 from django.conf import settings
-from django.urls import include, path
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import include, path, re_path, reverse
 from django.views.decorators.cache import never_cache
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -8,7 +13,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from apothecary.accounts import urls as accounts_urls
-from apothecary.accounts.views import page_password
+from apothecary.accounts.views import confirm_email, page_password, password_reset_from_key
 from apothecary.affiliates import urls as affiliates_urls
 from apothecary.cart import urls as cart_urls
 from apothecary.checkout import urls as checkout_urls
@@ -32,11 +37,37 @@ def private(module):
 
 # Cache policy: admin, cart, checkout, payments, orders and account are never cached;
 # content pages, search and machine files are public (see core.cache).
+def to_site_login(default_next=""):
+    """The admin's and the private pages' own login forms would take a password alone: they
+    send to allauth's page (two-factor, axes' lockouts), coming back where they were. A
+    signed-in account the admin refused (a customer) is told so, instead of being sent round
+    between the two pages."""
+
+    def view(request, *args, **kwargs):
+        target = request.GET.get("next") or default_next
+        if default_next and request.user.is_authenticated:
+            response = TemplateResponse(request, "accounts/no_admin_access.html", status=403)
+            return response
+        url = reverse("account_login")
+        return redirect(f"{url}?{urlencode({'next': target})}" if target else url)
+
+    return never_cache(view)
+
+
 urlpatterns = [
+    path("admin/login/", to_site_login(default_next="/admin/"), name="admin_login_moved"),
+    path("_util/login/", to_site_login(), name="page_login_moved"),
     path("admin/", include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, never_cache))),
     path("cart/", private(cart_urls)),
     path("checkout/", private(checkout_urls)),
     path("payments/", private(payments_urls)),
+    # allauth's emailed links, answering 410 when dead (accounts.views), before allauth's own.
+    re_path(
+        r"^account/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        never_cache(password_reset_from_key),
+    ),
+    re_path(r"^account/confirm-email/(?P<key>[-:\w]+)/$", never_cache(confirm_email)),
+    path("account/", include(decorate_urlpatterns(allauth_urls.urlpatterns, never_cache))),
     path("account/", private(accounts_urls)),
     path("reviews/", private(reviews_urls)),
     path("contact/", private(contact_urls)),

@@ -5,6 +5,7 @@ forge a log line) and the client address; and the end of a lockout when a passwo
 import logging
 from datetime import UTC
 
+from allauth.account.models import EmailAddress
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -66,3 +67,17 @@ def end_lockout_on_new_password(sender, instance, created, **kwargs):
     password, by a reset email, the admin, the account page or the changepassword command."""
     if not created and getattr(instance, "_password", None) is not None:
         end_lockout(instance)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.record_email")
+def record_email_address(sender, instance, created, **kwargs):
+    """An account made outside allauth's sign-up (createsuperuser, the admin, seed_demo, an
+    affiliate application) gets its allauth address row at once, primary and counted as
+    confirmed, as accounts were before allauth (accounts migration 0002): otherwise the
+    mandatory verification would keep the owner's own admin account out."""
+    if created and instance.email and not getattr(instance, "_allauth_signup", False):
+        EmailAddress.objects.get_or_create(
+            user=instance,
+            email=instance.email.lower(),
+            defaults={"primary": True, "verified": True},
+        )

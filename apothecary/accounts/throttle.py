@@ -6,7 +6,7 @@ from axes.helpers import get_cool_off
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 
 def attempted_username(request, credentials=None) -> str:
@@ -16,7 +16,7 @@ def attempted_username(request, credentials=None) -> str:
     value = credentials.get("username") or credentials.get("email")
     if value is None and request is not None:
         data = getattr(request, "POST", {})
-        value = data.get("username") or data.get("email")
+        value = data.get("login") or data.get("username") or data.get("email")
     return str(value or "").strip().lower()[:255]
 
 
@@ -25,30 +25,15 @@ def cool_off_minutes(request=None) -> int:
     return round(cool_off.total_seconds() / 60) if cool_off else 0
 
 
-def _is_admin(request) -> bool:
-    try:
-        admin_root = reverse("wagtailadmin_home")
-    except NoReverseMatch:  # pragma: no cover (the admin is always mounted)
-        return False
-    return request.path.startswith(admin_root)
-
-
 def lockout_response(request, original_response=None, credentials=None):
-    """The answer to a login refused because of too many failures: 429 and a page in the
-    style of where it was tried (the admin's or the site's), the same whether the account
-    exists or not, with the time to wait and the way out (a password reset)."""
-    context = {"minutes": cool_off_minutes(request)}
-    if _is_admin(request):
-        template = "accounts/locked_out_admin.html"
-        context["reset_url"] = (
-            reverse("wagtailadmin_password_reset")
-            if getattr(settings, "WAGTAIL_PASSWORD_RESET_ENABLED", True)
-            else ""
-        )
-    else:
-        template = "accounts/locked_out.html"
-        context["reset_url"] = reverse("accounts:password_reset")
-    response = render(request, template, context, status=settings.AXES_HTTP_RESPONSE_CODE)
+    """The answer to a login refused because of too many failures: 429 and a page saying
+    when to come back and the way out (a password reset), the same whether the account
+    exists or not. Staff sign in on the same page as customers (the admin's login sends
+    there), so there is one lockout page."""
+    context = {"minutes": cool_off_minutes(request), "reset_url": reverse("account_reset_password")}
+    response = render(
+        request, "accounts/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )
     if context["minutes"]:
         response["Retry-After"] = str(context["minutes"] * 60)
     return response

@@ -1,29 +1,22 @@
-from django.contrib.auth.views import LogoutView
-from django.urls import path
+"""The paths of the hand-written account pages before allauth, kept so that bookmarks and
+links in old emails land somewhere useful. allauth's own pages are mounted beside these, under
+/account/ too (apothecary/urls.py), and its URL names (account_login, account_email, ...) are
+the ones to reverse."""
 
-from . import views
+from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 app_name = "accounts"
+
+
+def moved(pattern_name):
+    return RedirectView.as_view(url=reverse_lazy(pattern_name), query_string=True)
+
+
 urlpatterns = [
-    path("login/", views.CustomerLoginView.as_view(), name="login"),
-    # Django's LogoutView answers POST only (405 to a GET) and flushes the stored session.
-    path("logout/", LogoutView.as_view(next_page="/"), name="logout"),
-    path("signup/", views.signup, name="signup"),
-    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
-    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
-    path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path(
-        "password/reset/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "password/reset/done/",
-        views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
-    path("email/", views.email_change, name="email_change"),
-    path(
-        "email/confirm/<str:token>/", views.email_change_confirm_view, name="email_change_confirm"
-    ),
+    path("password/", moved("account_change_password"), name="password_change"),
+    path("password/reset/sent/", moved("account_reset_password_done")),
+    # An old reset or email-change link expired long ago (an hour, a day): ask again.
+    path("password/reset/<uidb64>/<token>/", moved("account_reset_password")),
+    path("email/confirm/<str:token>/", moved("account_email")),
 ]

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
-from apothecary.accounts.forms import EmailChangeForm
 from apothecary.core.ratelimit import client_ip, hit
 
 from .access import email_matches, may_see_details, remember_order
+from .accounts import used_addresses
 from .forms import OrderEmailForm, OrderLookupForm, ReturnRequestForm
 from .models import Order
 from .returns import ReturnError, return_request_create, return_window_end, returnable_quantities
@@ -55,8 +55,10 @@ def lookup(request):
 
 @login_required
 def account(request):
-    orders = Order.objects.filter(user=request.user).prefetch_related("lines")
-    context = {"orders": orders, "email_change_form": EmailChangeForm(user=request.user)}
+    """The customer's orders (their own, and a guest's earlier ones once the address is
+    confirmed: orders.accounts), the addresses those orders went to, and the sign-in links."""
+    orders = list(Order.objects.filter(user=request.user).prefetch_related("lines"))
+    context = {"orders": orders, "addresses": used_addresses(orders)}
     return TemplateResponse(request, "orders/account.html", context)
 
 

@@ -10,9 +10,11 @@ CUSTOMER_PASSWORD = "right-horse-battery-9"
 STAFF_PASSWORD = "staple-correct-horse-7"
 PAGE_PASSWORD = "open-sesame-42"
 
-ADMIN_LOGIN = "/admin/login/"
+# One sign-in page (allauth's) for everyone: the admin's login and a private page's send there,
+# with where to come back to.
 CUSTOMER_LOGIN = "/account/login/"
-PRIVATE_PAGE_LOGIN = "/_util/login/"
+ADMIN_LOGIN = "/account/login/?next=/admin/"
+PRIVATE_PAGE_LOGIN = "/account/login/?next=/private/"
 
 
 def make_customer(email="ada@example.com", password=CUSTOMER_PASSWORD, **fields):
@@ -24,7 +26,7 @@ def make_staff(email="boss@example.com", password=STAFF_PASSWORD):
 
 
 def attempt(client, url, username, password, ip="203.0.113.7"):
-    return client.post(url, {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return client.post(url, {"login": username, "password": password}, REMOTE_ADDR=ip)
 
 
 def fail_logins(client, url, username, times, ip="203.0.113.7"):
@@ -57,3 +59,18 @@ def password_protected_page(password=PAGE_PASSWORD):
 
 def page_password_url(page, restriction) -> str:
     return f"/_util/authenticate_with_password/{restriction.pk}/{page.pk}/"
+
+
+def account_emails():
+    """The account emails allauth queued in the outbox (core.outbox), oldest first."""
+    from apothecary.core.outbox import OutgoingEmail
+
+    return list(OutgoingEmail.objects.filter(kind__startswith="account_").order_by("pk"))
+
+
+def link_in(email, marker: str) -> str:
+    """The path of the first link in `email`'s text that contains `marker`."""
+    from django.conf import settings
+
+    url = next(word for word in email.text.split() if marker in word)
+    return url.removeprefix(settings.WAGTAILADMIN_BASE_URL.rstrip("/"))

@@ -28,7 +28,8 @@ def test_email_is_unique():
 
 
 def test_admin_login_page_takes_an_email(client):
-    response = client.get("/admin/login/")
+    response = client.get("/admin/login/", follow=True)
 
     assert response.status_code == 200
-    assert "Email" in response.content.decode()
+    assert response.redirect_chain[-1][0] == "/account/login/?next=%2Fadmin%2F"
+    assert 'type="email"' in response.content.decode()

@@ -119,7 +119,7 @@ def test_a_login_with_redis_dead_is_answered_never_with_a_500(dead_redis, django
     client = Client()
 
     response = client.post(
-        "/account/login/", {"username": "ada@example.com", "password": "a-long-passphrase"}
+        "/account/login/", {"login": "ada@example.com", "password": "a-long-passphrase"}
     )
 
     assert response.status_code in (302, 503)
@@ -127,7 +127,7 @@ def test_a_login_with_redis_dead_is_answered_never_with_a_500(dead_redis, django
         assert UNAVAILABLE in response.content.decode()
     else:
         assert client.get("/account/").status_code == 200
-    assert client.get("/admin/login/").status_code == 200
+    assert client.get("/admin/login/").status_code in (302, 403)  # 403: a signed-in customer
 
 
 def test_the_contact_form_answers_503_and_keeps_the_message_typed(dead_redis):

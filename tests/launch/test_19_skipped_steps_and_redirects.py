@@ -122,7 +122,7 @@ def shopper(django_user_model):
 def test_login_never_sends_to_another_host(client, shopper, target, parameter):
     response = client.post(
         f"/account/login/?{parameter}={target}",
-        {"username": shopper.email, "password": PASSWORD, parameter: target},
+        {"login": shopper.email, "password": PASSWORD, parameter: target},
     )
 
     assert response.status_code == 302

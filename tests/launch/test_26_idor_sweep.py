@@ -153,7 +153,7 @@ def test_guessing_an_orders_email_is_rate_limited(ada, settings):
 
 # Routes whose parameters are signed, expiring tokens, not ids: a guessed one shows only
 # "this link is not valid" (tests/launch/test_29_reset_email_passwords.py).
-SIGNED_LINKS = {"accounts:password_reset_confirm", "accounts:email_change_confirm"}
+SIGNED_LINKS = {"account_reset_password_from_key", "account_confirm_email"}
 
 
 def test_enumerating_ids_and_numbers_finds_nothing(ada, bob_browser):

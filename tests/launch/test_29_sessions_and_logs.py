@@ -8,7 +8,8 @@ from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.contrib.auth import authenticate
+from django.test import Client, RequestFactory
 from freezegun import freeze_time
 
 from tests.accounts.builders import (
@@ -58,11 +59,12 @@ def test_logout_is_post_only_and_deletes_the_stored_session(client, session_engi
     attempt(client, CUSTOMER_LOGIN, ada.email, CUSTOMER_PASSWORD)
     key = _key(client)
 
-    by_get = client.get("/account/logout/")
+    by_get = client.get("/account/logout/")  # allauth's page that asks to confirm
     still_in = client.get("/account/").status_code
     by_post = client.post("/account/logout/")
 
-    assert by_get.status_code == 405
+    assert by_get.status_code == 200
+    assert 'method="post"' in by_get.content.decode()
     assert still_in == 200
     assert by_post.status_code == 302
     assert not session_engine().exists(key)
@@ -80,16 +82,12 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(session_en
 
     new_password = "another-long-phrase-77"
     changed = here.post(
-        "/account/password/",
-        {
-            "old_password": CUSTOMER_PASSWORD,
-            "new_password1": new_password,
-            "new_password2": new_password,
-        },
+        "/account/password/change/",
+        {"oldpassword": CUSTOMER_PASSWORD, "password1": new_password, "password2": new_password},
     )
 
     assert changed.status_code == 302
-    page = here.get("/account/")
+    page = here.get(changed["Location"])
     assert page.status_code == 200
     assert "Other devices were signed out" in page.content.decode()
     assert elsewhere.get("/account/")["Location"].startswith("/account/login/")
@@ -101,16 +99,13 @@ def test_a_password_change_needs_the_current_password(client):
     client.force_login(ada)
 
     response = client.post(
-        "/account/password/",
-        {
-            "old_password": "not-it",
-            "new_password1": "x-long-one-55",
-            "new_password2": "x-long-one-55",
-        },
+        "/account/password/change/",
+        {"oldpassword": "not-it", "password1": "x-long-one-55", "password2": "x-long-one-55"},
     )
 
     ada.refresh_from_db()
-    assert response.status_code == 400
+    assert response.status_code == 200
+    assert "Please type your current password" in response.content.decode()
     assert ada.check_password(CUSTOMER_PASSWORD)
 
 
@@ -142,7 +137,10 @@ def test_login_success_failure_and_lockout_are_logged_with_utc_time(client, capl
 def test_a_username_cannot_forge_a_log_line(client, caplog):
     caplog.set_level(logging.INFO, logger="apothecary.accounts.logins")
 
-    attempt(client, "/_util/login/", "ada\r\nFAKE LOG LINE", "wrong")
+    # allauth's form refuses an address with a line break before any authenticate() call;
+    # any other caller of authenticate() is logged through the same escaping.
+    request = RequestFactory().post(CUSTOMER_LOGIN, REMOTE_ADDR="203.0.113.7")
+    authenticate(request, email="ada\r\nFAKE LOG LINE", password="wrong")
 
     lines = _login_lines(caplog)
     assert len(lines) == 1

@@ -57,7 +57,7 @@ def ten_urls(shopper) -> dict[str, str]:
         "blog index": blog.url,
         "cart": reverse("cart:detail"),
         "checkout": reverse("checkout:details"),
-        "login": reverse("accounts:login"),
+        "login": reverse("account_login"),
         "contact": contact.url,
         "search": "/search/?q=b12",
         "404": "/no-such-page/",
@@ -154,7 +154,7 @@ def test_every_cookie_the_store_sets_is_host_prefixed_secure_httponly_and_lax(sh
             HTTP_ORIGIN=f"https://{HOST}",
         ),
         shopper.get(reverse("cart:detail")),
-        shopper.get(reverse("accounts:login")),
+        shopper.get(reverse("account_login")),
         shopper.get(f"/?ref={affiliate.code}"),
     ]:
         seen.update(response.cookies)

@@ -86,9 +86,9 @@ def run_the_flows(client, settings) -> dict:
     )
     assert signup.status_code == 302, signup.content.decode()[:500]
     client.post("/account/logout/")
-    wrong = client.post("/account/login/", {"username": email, "password": WRONG_PASSWORD})
+    wrong = client.post("/account/login/", {"login": email, "password": WRONG_PASSWORD})
     assert wrong.status_code == 200
-    right = client.post("/account/login/", {"username": email, "password": PASSWORD})
+    right = client.post("/account/login/", {"login": email, "password": PASSWORD})
     assert right.status_code == 302
     client.post("/account/logout/")
 

@@ -10,6 +10,7 @@ from apothecary.orders.models import ReturnRequest, ReturnStatus
 from apothecary.orders.returns import return_transition
 from apothecary.orders.services import order_deliver, order_ship
 from apothecary.payments.services import payment_start
+from tests.accounts.builders import account_emails, link_in
 from tests.store import as_buyer, make_cart, make_product, make_zone, place_order
 
 pytestmark = pytest.mark.django_db
@@ -109,9 +110,11 @@ def test_a_customer_signs_up_and_signs_in_with_email(client):
     )
     assert response.status_code == 302
     client.logout()
+    # allauth: a new account signs in once it has followed the link sent to its address
+    client.post(link_in(account_emails()[-1], "/account/confirm-email/"))
 
     response = client.post(
-        "/account/login/", {"username": "new@example.com", "password": "a-long-pass-99"}
+        "/account/login/", {"login": "new@example.com", "password": "a-long-pass-99"}
     )
 
     assert response.status_code == 302
