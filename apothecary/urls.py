@@ -12,6 +12,7 @@ from apothecary.accounts.views import page_password
 from apothecary.affiliates import urls as affiliates_urls
 from apothecary.cart import urls as cart_urls
 from apothecary.checkout import urls as checkout_urls
+from apothecary.consent import urls as consent_urls
 from apothecary.contact import urls as contact_urls
 from apothecary.core.cache import public_content
 from apothecary.core.views import robots_txt
@@ -39,6 +40,7 @@ urlpatterns = [
     path("reviews/", private(reviews_urls)),
     path("contact/", private(contact_urls)),
     path("affiliates/", private(affiliates_urls)),
+    path("consent/", private(consent_urls)),
     path("", private(orders_urls)),
     path("", private(invoices_urls)),
     path("documents/", include(wagtaildocs_urls)),
