@@ -55,8 +55,10 @@ def _record_for(choice) -> ConsentRecord | None:
 def _page(request, *, form=None, saved=False, too_many="", status=200):
     choice = consent.current_choice(request)
     accepted = set(choice.categories) if choice else {consent.NECESSARY}
+    labels = {key: label for key, label, _description in settings.CONSENT_CATEGORIES}
     context = {
         "form": form,
+        "allowed": ", ".join(labels[key].lower() for key in labels if key in accepted),
         "choice": choice,
         "record": _record_for(choice),
         "saved": saved and choice is not None,

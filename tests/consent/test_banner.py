@@ -90,3 +90,13 @@ def test_the_footer_links_to_cookie_settings_and_the_head_loads_the_state_script
 def test_a_new_policy_version_is_in_every_page(client, settings):
     settings.CONSENT_POLICY_VERSION = "2026-12"
     assert 'data-policy-version="2026-12"' in client.get("/").content.decode()
+
+
+def test_the_demo_privacy_policy_and_affiliate_page_say_how_consent_works(client):
+    privacy = re.sub(r"\s+", " ", client.get("/privacy/").content.decode())
+    for words in ("“Accept all”, “Reject all”", "Global Privacy Control", "“Cookie settings”"):
+        assert words in privacy
+    assert "and you have allowed it" not in privacy
+    affiliates = re.sub(r"\s+", " ", client.get("/affiliates/").content.decode())
+    assert "only after the visitor has accepted marketing cookies" in affiliates
+    assert "Your coupon code needs no cookie at all" in affiliates

@@ -164,7 +164,7 @@ def test_the_settings_page_shows_no_choice_then_the_current_one(browser):
     html = browser.get(response["Location"]).content.decode()
     record = ConsentRecord.objects.get()
     assert "Your choice is saved." in html
-    assert "You allowed: necessary, analytics" in html
+    assert "You allowed: necessary, analytics (recorded " in html
     assert str(record.pk) in html
     assert 'id="consent-page-analytics" name="categories" value="analytics"' in html
     analytics = html.split('id="consent-page-analytics"')[1].split(">")[0]
@@ -173,7 +173,7 @@ def test_the_settings_page_shows_no_choice_then_the_current_one(browser):
 
 
 def test_the_settings_page_says_gpc_from_the_header(browser):
-    sentence = "Your browser sends a Global Privacy Control signal"
+    sentence = "Your browser sends Global Privacy Control"
     assert sentence in browser.get("/consent/", HTTP_SEC_GPC="1").content.decode()
     assert sentence not in browser.get("/consent/").content.decode()
 
