@@ -404,8 +404,12 @@ INSTALLED_APPS += ["apothecary.consent"]
 # On: an optional cookie (the referral cookie is "marketing") is set only with the visitor's
 # consent to its category. Off: every category is allowed (except marketing under GPC).
 CONSENT_REQUIRED = env_bool("CONSENT_REQUIRED", True)
-# The cookie holding the choice; not HttpOnly: the page's script reads it to hide the banner.
-CONSENT_COOKIE_NAME = os.environ.get("CONSENT_COOKIE_NAME", "cookie_consent")
+# The cookie holding the choice (Secure, SameSite=Lax, path /, the __Host- prefix in
+# production like the session cookie). Not HttpOnly: the page's script reads it to hide the
+# banner, and it holds nothing secret (a version, a random record id, categories).
+CONSENT_COOKIE_NAME = os.environ.get(
+    "CONSENT_COOKIE_NAME", "__Host-consent" if SESSION_COOKIE_SECURE else "cookie_consent"
+)
 # How long the choice is kept by the browser before the banner asks again (default 180 days).
 CONSENT_COOKIE_MAX_AGE = int(os.environ.get("CONSENT_COOKIE_MAX_AGE", str(180 * 24 * 3600)))
 # The version of the cookie policy (letters, digits, ".", "_", "-"). Raise it when the

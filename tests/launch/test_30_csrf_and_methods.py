@@ -32,6 +32,8 @@ pytestmark = pytest.mark.django_db
 ALLOWED_EXEMPT = {
     "cart:add": "its form is on cached public pages (no token); core.http.same_origin_only "
     "checks Origin/Referer and Sec-Fetch-Site instead",
+    "consent:choice": "the cookie banner's form is on cached public pages (no token); "
+    "core.http.same_origin_only checks Origin/Referer and Sec-Fetch-Site instead",
     **{
         f"wagtailadmin_api:{kind}:{view}": "Django REST framework marks its views exempt and "
         "enforces CSRF itself for session logins (SessionAuthentication)"
