@@ -397,11 +397,51 @@ REFERRAL_CLICK_LIMIT_PER_IP = int(os.environ.get("REFERRAL_CLICK_LIMIT_PER_IP", 
 REFERRAL_CLICK_HARD_LIMIT_PER_IP = int(os.environ.get("REFERRAL_CLICK_HARD_LIMIT_PER_IP", "120"))
 REFERRAL_CLICK_HARD_LIMIT_WINDOW = int(os.environ.get("REFERRAL_CLICK_HARD_LIMIT_WINDOW", "60"))
 
-# Cookie consent. When CONSENT_REQUIRED is on, cookies of a category (e.g. "marketing": the
-# referral cookie) are set only if the consent cookie lists it, comma-separated, e.g.
-# "necessary,marketing". A consent banner writes that cookie (core.consent reads it).
-CONSENT_REQUIRED = env_bool("CONSENT_REQUIRED", False)
-CONSENT_COOKIE_NAME = os.environ.get("CONSENT_COOKIE_NAME", "cookie_consent")
+# Cookie consent (apothecary.consent; core.consent reads the choice). A first-party banner on
+# every public page, and the page /consent/, record each visitor's choice (a ConsentRecord: no
+# IP, no user agent) and keep it in a cookie "<version>|<record id>|<categories joined by +>".
+INSTALLED_APPS += ["apothecary.consent"]
+# On: an optional cookie (the referral cookie is "marketing") is set only with the visitor's
+# consent to its category. Off: every category is allowed (except marketing under GPC).
+CONSENT_REQUIRED = env_bool("CONSENT_REQUIRED", True)
+# The cookie holding the choice (Secure, SameSite=Lax, path /, the __Host- prefix in
+# production like the session cookie). Not HttpOnly: the page's script reads it to hide the
+# banner, and it holds nothing secret (a version, a random record id, categories).
+CONSENT_COOKIE_NAME = os.environ.get(
+    "CONSENT_COOKIE_NAME", "__Host-consent" if SESSION_COOKIE_SECURE else "cookie_consent"
+)
+# How long the choice is kept by the browser before the banner asks again (default 180 days).
+CONSENT_COOKIE_MAX_AGE = int(os.environ.get("CONSENT_COOKIE_MAX_AGE", str(180 * 24 * 3600)))
+# The version of the cookie policy (letters, digits, ".", "_", "-"). Raise it when the
+# categories or what they cover change: a choice made for another version counts as none.
+CONSENT_POLICY_VERSION = os.environ.get("CONSENT_POLICY_VERSION", "1")
+# The categories the banner offers, in order: (key, label, one sentence saying what it
+# covers). "necessary" is always on; keys are what code asks core.consent.allows about.
+CONSENT_CATEGORIES = [
+    (
+        "necessary",
+        "Necessary",
+        "Keep your cart and sign-in, protect forms and remember this choice; always on.",
+    ),
+    (
+        "preferences",
+        "Preferences",
+        "Remember settings you pick on this site, so that you need not pick them again.",
+    ),
+    (
+        "analytics",
+        "Analytics",
+        "Count visits and pages on our own servers to see what works; no other company.",
+    ),
+    (
+        "marketing",
+        "Marketing",
+        "Remember the partner whose link brought you here, so they are credited for an order.",
+    ),
+]
+# Choices one address may send within CONSENT_LIMIT_WINDOW seconds; more are answered 429.
+CONSENT_LIMIT_PER_IP = int(os.environ.get("CONSENT_LIMIT_PER_IP", "30"))
+CONSENT_LIMIT_WINDOW = int(os.environ.get("CONSENT_LIMIT_WINDOW", "600"))
 
 # No third-party requests from the admin either: no Gravatar avatars, no release check.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

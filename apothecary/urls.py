@@ -17,6 +17,7 @@ from apothecary.accounts.views import confirm_email, page_password, password_res
 from apothecary.affiliates import urls as affiliates_urls
 from apothecary.cart import urls as cart_urls
 from apothecary.checkout import urls as checkout_urls
+from apothecary.consent import urls as consent_urls
 from apothecary.contact import urls as contact_urls
 from apothecary.core.cache import public_content
 from apothecary.core.views import robots_txt
@@ -74,6 +75,7 @@ urlpatterns = [
     path("affiliates/", private(affiliates_urls)),
     path("newsletter/", private(newsletter_urls)),
     path("privacy/", private(privacy_urls)),
+    path("consent/", private(consent_urls)),
     path("", private(orders_urls)),
     path("", private(invoices_urls)),
     path("documents/", include(wagtaildocs_urls)),

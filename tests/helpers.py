@@ -59,3 +59,21 @@ def nav_links(response, label: str) -> list[tuple[str, str]]:
 def h1(response) -> str:
     match = re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.S)
     return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
+
+
+def give_consent(client, *categories: str):
+    """Give the test client's visitor a consent cookie for the current policy version, as the
+    banner's choice would: the optional `categories` named (all of them when none are), e.g.
+    give_consent(client, "marketing") before following a referral link. Returns the client."""
+    import uuid
+
+    from django.conf import settings
+
+    from apothecary.core import consent
+
+    accepted = categories or consent.optional_category_keys()
+    value = consent.encode(
+        version=settings.CONSENT_POLICY_VERSION, record_id=uuid.uuid4(), categories=accepted
+    )
+    client.cookies[settings.CONSENT_COOKIE_NAME] = value
+    return client

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import logging
 import re
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -31,6 +32,7 @@ from apothecary.core import consent
 from apothecary.core.http import Visitor
 from apothecary.orders.models import Order, OrderStatus
 from tests.affiliates.builders import make_affiliate, make_coupon, set_program
+from tests.helpers import give_consent
 from tests.store import make_cart, make_product, make_zone
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +76,13 @@ def anna(program):
 @pytest.fixture
 def bob(program):
     return make_affiliate(code="bob")
+
+
+@pytest.fixture(autouse=True)
+def _marketing_consent(client):
+    """These tests follow referral links as a visitor who accepted marketing cookies (consent
+    is required by default); the consent tests below take it away."""
+    give_consent(client, "marketing")
 
 
 def visit(client, url, *, ip=BUYER_IP, **headers):
@@ -269,7 +278,7 @@ def test_the_ip_hash_is_hmac_sha256_under_the_configured_salt(settings):
 
 def test_without_marketing_consent_the_click_counts_but_no_cookie_is_set(client, anna, settings):
     settings.CONSENT_REQUIRED = True
-    client.cookies["cookie_consent"] = "necessary"
+    give_consent(client, "preferences", "analytics")
 
     response = visit(client, "/?ref=anna")
 
@@ -280,6 +289,7 @@ def test_without_marketing_consent_the_click_counts_but_no_cookie_is_set(client,
 
 def test_with_no_consent_cookie_at_all_no_referral_cookie_is_set(client, anna, settings):
     settings.CONSENT_REQUIRED = True
+    del client.cookies[settings.CONSENT_COOKIE_NAME]
 
     response = visit(client, "/?ref=anna")
 
@@ -289,7 +299,7 @@ def test_with_no_consent_cookie_at_all_no_referral_cookie_is_set(client, anna, s
 
 def test_with_marketing_consent_the_cookie_is_set(client, anna, settings):
     settings.CONSENT_REQUIRED = True
-    client.cookies["cookie_consent"] = "necessary, Marketing"
+    give_consent(client, "marketing")
 
     response = visit(client, "/?ref=anna")
 
@@ -303,9 +313,11 @@ def test_consent_allows_everything_when_the_site_does_not_ask(settings):
     assert consent.allows(request, "marketing") is True
     settings.CONSENT_REQUIRED = True
     assert consent.allows(request, "marketing") is False
-    request.COOKIES["cookie_consent"] = "necessary,statistics"
+    request.COOKIES["cookie_consent"] = consent.encode(
+        version=settings.CONSENT_POLICY_VERSION, record_id=uuid.uuid4(), categories=["analytics"]
+    )
     assert consent.allows(request, "marketing") is False
-    assert consent.allows(request, "statistics") is True
+    assert consent.allows(request, " Analytics ") is True
 
 
 # --- Attribution -----------------------------------------------------------------------------
@@ -584,7 +596,7 @@ def test_a_quick_order_from_the_affiliates_sign_in_ip_is_flagged_and_never_auto_
             REMOTE_ADDR=AFFILIATE_IP,
         )
         assert AffiliateLogin.objects.filter(affiliate=anna).count() == 1
-        shopper = Client()
+        shopper = give_consent(Client(), "marketing")
         visit(shopper, "/?ref=anna", ip=AFFILIATE_IP)
         frozen.tick(timedelta(seconds=45))
 
@@ -607,7 +619,7 @@ def test_a_quick_order_from_another_ip_is_not_flagged(anna, variant, rate):
             {"login": "anna@affiliate.example", "password": "pw-affiliate-1"},
             REMOTE_ADDR=AFFILIATE_IP,
         )
-        shopper = Client()
+        shopper = give_consent(Client(), "marketing")
         visit(shopper, "/?ref=anna", ip=BUYER_IP)
         frozen.tick(timedelta(seconds=45))
 
@@ -624,7 +636,7 @@ def test_an_order_from_the_sign_in_ip_long_after_the_click_is_not_flagged(anna, 
             {"login": "anna@affiliate.example", "password": "pw-affiliate-1"},
             REMOTE_ADDR=AFFILIATE_IP,
         )
-        shopper = Client()
+        shopper = give_consent(Client(), "marketing")
         visit(shopper, "/?ref=anna", ip=AFFILIATE_IP)
         frozen.tick(timedelta(minutes=30))
 

@@ -44,6 +44,9 @@ def test_a_referred_purchase_shows_as_a_pending_commission_on_the_dashboard(
     assert page.get_by_role("heading", name="Your application was not sent.").is_visible()
     assert wcag_violations(page) == []
 
+    # The referral cookie waits for marketing consent: the visitor accepts in the banner.
+    page.get_by_role("button", name="Accept all").click()
+    page.get_by_role("region", name="Cookies on this site").wait_for(state="hidden")
     page.goto(live_server.url + "/order/?ref=b12friend")
     pack = (
         page.locator("article, li, div")

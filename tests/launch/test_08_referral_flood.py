@@ -17,6 +17,7 @@ from freezegun import freeze_time
 from apothecary.affiliates.models import Click, Commission
 from apothecary.affiliates.referrals import ip_hash
 from tests.affiliates.builders import make_affiliate, set_program
+from tests.helpers import give_consent
 from tests.launch.invariants import check_invariants, stock_before
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,12 @@ pytestmark = pytest.mark.django_db
 FLOOD_IP = "198.51.100.7"
 OTHER_IP = "203.0.113.50"
 NAVIGATE = {"HTTP_SEC_FETCH_MODE": "navigate", "HTTP_SEC_FETCH_DEST": "document"}
+
+
+@pytest.fixture(autouse=True)
+def _marketing_consent(client):
+    """The visitors here accepted marketing cookies (consent is required by default)."""
+    give_consent(client, "marketing")
 
 
 @pytest.fixture
@@ -62,7 +69,7 @@ def test_ten_thousand_hits_from_one_ip_get_429_past_the_limit_and_make_one_click
         assert "no-cache" in refused["Cache-Control"]
         assert "ref" not in refused.cookies
         # the site stays up for everyone else, and for the flooding address too
-        other = hit(Client(), ip=OTHER_IP)
+        other = hit(give_consent(Client(), "marketing"), ip=OTHER_IP)
         assert other.status_code == 302 and other.cookies["ref"].value
         assert client.get("/", REMOTE_ADDR=FLOOD_IP).status_code == 200
 
@@ -81,7 +88,7 @@ def test_the_hard_limit_is_per_address_and_lifts_after_a_minute(client, anna, se
     assert settings.REFERRAL_CLICK_HARD_LIMIT_WINDOW == 60
     with freeze_time("2026-05-04 10:00:05") as frozen:
         assert [hit(client).status_code for _ in range(7)] == [302] * 5 + [429] * 2
-        assert hit(Client(), ip=OTHER_IP).status_code == 302
+        assert hit(give_consent(Client(), "marketing"), ip=OTHER_IP).status_code == 302
         frozen.tick(61)
         assert hit(client).status_code == 302
 
@@ -152,7 +159,7 @@ def test_twenty_simultaneous_clicks_from_one_visitor_make_one_row(demo_after_flu
     def click():
         barrier.wait()
         try:
-            statuses.append(hit(Client(), "/r/zed").status_code)
+            statuses.append(hit(give_consent(Client(), "marketing"), "/r/zed").status_code)
         finally:
             connections.close_all()
 

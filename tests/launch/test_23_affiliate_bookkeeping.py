@@ -33,6 +33,7 @@ from apothecary.orders.services import order_deliver, order_ship
 from apothecary.payments.models import PaymentStatus
 from apothecary.payments.services import payment_start
 from tests.affiliates.builders import make_affiliate, make_commission, set_program
+from tests.helpers import give_consent
 from tests.launch.invariants import check_invariants, stock_before
 from tests.payments.conftest import _no_stripe_api_calls, stripe_settings  # noqa: F401
 from tests.payments.stripe_events import post_webhook, stripe_event, stripe_signature
@@ -58,7 +59,7 @@ def pat(db):
 
 def referred_order(shop, code, *, email="ada@example.com", user=None):
     """An order placed by a shopper who came by /r/<code>, attributed as the checkout does."""
-    browser = Client()
+    browser = give_consent(Client(), "marketing")
     browser.get(f"/r/{code}", REMOTE_ADDR=BUYER_IP)
     variant, rate = shop
     order = place_order(cart=make_cart((variant, 2)), rate=rate, email=email)

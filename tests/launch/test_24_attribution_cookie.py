@@ -25,12 +25,19 @@ from apothecary.orders.services import order_deliver, order_ship
 from apothecary.payments.models import PaymentStatus
 from apothecary.payments.services import payment_start
 from tests.affiliates.builders import make_affiliate, set_program
+from tests.helpers import give_consent
 from tests.store import make_cart, make_product, make_zone, place_order
 
 pytestmark = pytest.mark.django_db
 
 IP = "198.51.100.40"
 PAGE = {"HTTP_SEC_FETCH_MODE": "navigate", "HTTP_SEC_FETCH_DEST": "document"}
+
+
+@pytest.fixture(autouse=True)
+def _marketing_consent(client):
+    """The visitors here accepted marketing cookies (consent is required by default)."""
+    give_consent(client, "marketing")
 
 
 @pytest.fixture
@@ -146,7 +153,7 @@ def test_a_tampered_or_unsigned_cookie_is_ignored(client, anna, bob, shop):
 
 def test_the_cookie_counts_for_the_window_and_not_a_minute_more(anna, shop):
     with freeze_time("2026-06-01 12:00") as frozen:
-        browser = Client()
+        browser = give_consent(Client(), "marketing")
         browser.get("/r/anna", REMOTE_ADDR=IP, **PAGE)
         frozen.tick(timedelta(days=30) - timedelta(minutes=1))
         assert whose(order_from(browser, shop)) == "anna"
@@ -159,7 +166,7 @@ def test_the_last_click_wins_and_the_same_clicks_always_give_the_same_answer(ann
     answers = []
     for _ in range(3):
         with freeze_time("2026-06-01 12:00") as frozen:
-            browser = Client()
+            browser = give_consent(Client(), "marketing")
             for code in ("anna", "bob", "anna", "bob"):
                 browser.get(f"/r/{code}", REMOTE_ADDR=IP, **PAGE)
                 frozen.tick(timedelta(hours=1))
@@ -171,7 +178,7 @@ def test_the_last_click_wins_and_the_same_clicks_always_give_the_same_answer(ann
 
 
 def test_an_embedded_request_does_not_replace_the_last_clicked_affiliate(anna, bob, shop):
-    browser = Client()
+    browser = give_consent(Client(), "marketing")
     browser.get("/r/anna", REMOTE_ADDR=IP, **PAGE)
     browser.get(
         "/r/bob", REMOTE_ADDR=IP, HTTP_SEC_FETCH_MODE="no-cors", HTTP_SEC_FETCH_DEST="image"
@@ -189,7 +196,7 @@ def test_a_commission_stays_pending_for_the_whole_return_window(anna, shop, wind
     policy.return_window_days = window
     policy.save()
     with freeze_time("2026-06-01 12:00") as frozen:
-        browser = Client()
+        browser = give_consent(Client(), "marketing")
         browser.get("/r/anna", REMOTE_ADDR=IP, **PAGE)
         order = order_from(browser, shop)
         payment_start(order=order).change_status(PaymentStatus.CONFIRMED)

@@ -34,6 +34,8 @@ ALLOWED_EXEMPT = {
     "checks Origin/Referer and Sec-Fetch-Site instead",
     "newsletter:signup": "the sign-up form is in the footer of cached public pages (no "
     "token); core.http.same_origin_only checks Origin/Referer and Sec-Fetch-Site instead",
+    "consent:choice": "the cookie banner's form is on cached public pages (no token); "
+    "core.http.same_origin_only checks Origin/Referer and Sec-Fetch-Site instead",
     **{
         f"wagtailadmin_api:{kind}:{view}": "Django REST framework marks its views exempt and "
         "enforces CSRF itself for session logins (SessionAuthentication)"

@@ -143,8 +143,8 @@ def assert_host_cookie(morsel):
 
 def test_every_cookie_the_store_sets_is_host_prefixed_secure_httponly_and_lax(shopper):
     seen = {}
-    # The cart (session, and the "added" message kept in it), the login form (CSRF), a
-    # referral link (the referral cookie).
+    # The cart (session, and the "added" message kept in it), the login form (CSRF), the
+    # cookie banner's "Accept all" (the consent cookie), a referral link (the referral cookie).
     affiliate = make_affiliate(code="snapshot")
     variant = ProductPage.objects.live().first().variants.filter(stock__gt=0).first()
     for response in [
@@ -155,11 +155,27 @@ def test_every_cookie_the_store_sets_is_host_prefixed_secure_httponly_and_lax(sh
         ),
         shopper.get(reverse("cart:detail")),
         shopper.get(reverse("account_login")),
+        shopper.post(
+            reverse("consent:choice"),
+            {"choice": "accept", "next": "/"},
+            HTTP_ORIGIN=f"https://{HOST}",
+        ),
         shopper.get(f"/?ref={affiliate.code}"),
     ]:
         seen.update(response.cookies)
 
-    assert sorted(seen) == ["__Host-csrftoken", "__Host-ref", "__Host-sessionid"]
+    assert sorted(seen) == [
+        "__Host-consent",
+        "__Host-csrftoken",
+        "__Host-ref",
+        "__Host-sessionid",
+    ]
+    # The consent cookie alone is readable by the page's script, which hides the banner by
+    # it (the page's HTML is the same for everyone); it holds no secret.
+    consent = seen.pop("__Host-consent")
+    assert not consent["httponly"]
+    consent["httponly"] = True
+    assert_host_cookie(consent)
     for morsel in seen.values():
         assert_host_cookie(morsel)
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ConsentConfig(AppConfig):
+    name = "apothecary.consent"
+    label = "consent"
+    verbose_name = "Cookie consent"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,51 @@
+"""The one write of the app: record a visitor's choice."""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+
+from apothecary.core import consent
+
+from .models import ConsentRecord, ConsentSource
+
+logger = logging.getLogger(__name__)
+
+
+class ConsentError(ValueError):
+    """A choice that cannot be recorded (an unknown category or source)."""
+
+
+@transaction.atomic
+def consent_record(*, categories, source: str, gpc: bool, user=None) -> ConsentRecord:
+    """Record a choice for the current policy version: `categories` are the optional ones
+    accepted ("necessary" is always added). `user` is the signed-in person, if any."""
+    wanted = set(categories)
+    unknown = wanted - set(consent.category_keys())
+    if unknown:
+        raise ConsentError(f"Unknown cookie categories: {', '.join(sorted(unknown))}.")
+    if source not in ConsentSource.values:
+        raise ConsentError(f"Unknown source {source!r}.")
+    wanted.add(consent.NECESSARY)
+    record = ConsentRecord.objects.create(
+        policy_version=settings.CONSENT_POLICY_VERSION,
+        categories=[key for key in consent.category_keys() if key in wanted],
+        gpc=gpc,
+        source=source,
+        user=user if user is not None and user.is_authenticated else None,
+    )
+    logger.info(
+        "consent %s recorded: %s (policy %s, via %s%s)",
+        record.pk,
+        "+".join(record.categories),
+        record.policy_version,
+        source,
+        ", GPC" if gpc else "",
+    )
+    return record
+
+
+def cookie_value(record: ConsentRecord) -> str:
+    return consent.encode(
+        version=record.policy_version, record_id=record.pk, categories=record.categories
+    )
