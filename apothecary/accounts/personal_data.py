@@ -1,11 +1,18 @@
 """The account's personal data (privacy.registry): the account row goes last, deleted when
 nothing kept for the law still points at it, otherwise emptied and disabled."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from apothecary.privacy.registry import anonymise, erased_email, register
+from apothecary.privacy.registry import (
+    anonymise,
+    delete,
+    erased_email,
+    register,
+    register_email_check,
+)
 
 
 def _account(person):
@@ -48,3 +55,29 @@ register(
         ),
     },
 )
+
+
+# django-allauth's tables: the account's addresses and second factors go with the account
+# (also when it is only emptied, see _erase_accounts).
+register(
+    "account.EmailAddress",
+    title="email addresses",
+    user=("user",),
+    step=90,
+    personal={"email": delete()},
+)
+register("account.EmailConfirmation", user=("email_address__user",), step=80)
+register(
+    "mfa.Authenticator",
+    title="second factors",
+    user=("user",),
+    step=90,
+    personal={"data": delete(waive_export="the second factor's secrets")},
+    not_personal={"type": "the kind of second factor"},
+)
+
+
+@register_email_check
+def _verified(user, email: str) -> bool:
+    """The account's address counts as the person's once they confirmed it (allauth)."""
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()

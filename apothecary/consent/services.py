@@ -1,5 +1,6 @@
 """The one write of the app: record a visitor's choice."""
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -49,3 +50,13 @@ def cookie_value(record: ConsentRecord) -> str:
     return consent.encode(
         version=record.policy_version, record_id=record.pk, categories=record.categories
     )
+
+
+def records_delete_expired(*, now) -> int:
+    """Delete the records older than PRIVACY_RETENTION_DAYS["consent_records"] (longer than
+    the cookie lives, so a choice still in a browser can be proven); returns how many."""
+    cutoff = now - datetime.timedelta(days=settings.PRIVACY_RETENTION_DAYS["consent_records"])
+    deleted, _ = ConsentRecord.objects.filter(created_at__lt=cutoff).delete()
+    if deleted:
+        logger.info("consent: %s records past their retention period deleted", deleted)
+    return deleted

@@ -7,6 +7,7 @@ import datetime
 import uuid
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -26,7 +27,10 @@ from apothecary.affiliates.models import (
 )
 from apothecary.cart.models import Cart, CartLine
 from apothecary.checkout.models import DiscountRedemption
+from apothecary.consent.services import consent_record
 from apothecary.contact.services import message_submit
+from apothecary.newsletter import services as newsletter
+from apothecary.newsletter.consent import CURRENT_VERSION
 from apothecary.orders.models import Order
 from apothecary.orders.returns import return_request_create
 from apothecary.orders.services import order_edit
@@ -167,6 +171,9 @@ def seed_person(client=None) -> Seeded:
     user = get_user_model().objects.create_user(
         email=EMAIL, password=PASSWORD, first_name=FIRST, last_name=LAST
     )
+    # As if they signed up and have not confirmed their address yet: nothing proves the
+    # address is theirs (tests that need it proven confirm it).
+    EmailAddress.objects.filter(user=user).update(verified=False)
     order, guest = _orders(user)
     return_request_create(
         order=order,
@@ -209,6 +216,16 @@ def seed_person(client=None) -> Seeded:
             attempt_time=timezone.now() - datetime.timedelta(days=1),
             **({"failures_since_start": 1} if model is AccessAttempt else {}),
         )
+    subscriber = newsletter.subscribe(
+        email=EMAIL,
+        wording_version=CURRENT_VERSION,
+        source="page",
+        source_page="/blog/xylograph-notes/",
+        site=Site.objects.get(is_default_site=True),
+        ip="203.0.113.77",
+    )
+    newsletter.confirm(token=newsletter.confirm_token(subscriber))
+    consent_record(categories=["marketing"], source="banner", gpc=False, user=user)
     if client is not None:
         client.force_login(user)
     return Seeded(

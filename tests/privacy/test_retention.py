@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from apothecary.affiliates.models import Click
 from apothecary.cart.models import Cart
+from apothecary.consent.models import ConsentRecord
+from apothecary.consent.services import consent_record
 from apothecary.contact.models import ContactMessage
 from apothecary.orders.models import Order
 from apothecary.privacy.services import period_text
@@ -94,6 +96,9 @@ def test_apply_retention_removes_what_is_past_its_period_and_prints_a_summary():
     old_click = Click.objects.create(affiliate=affiliate, landing_url="/", ip_hash="b" * 64)
     new_click = Click.objects.create(affiliate=affiliate, landing_url="/", ip_hash="c" * 64)
     aged(Click, old_click, 91)
+    old_choice = consent_record(categories=["marketing"], source="banner", gpc=False)
+    new_choice = consent_record(categories=[], source="banner", gpc=True)
+    aged(ConsentRecord, old_choice, 2 * 365 + 1)
 
     out = run()
 
@@ -101,7 +106,7 @@ def test_apply_retention_removes_what_is_past_its_period_and_prints_a_summary():
     assert "guest_orders: guest orders anonymised: 1" in out
     assert "contact_messages: contact messages deleted: 1" in out
     assert "referral_clicks: referral clicks deleted: 1" in out
-    assert "consent_records: no rule yet" in out
+    assert "consent_records: consent records deleted: 1" in out
     assert set(
         Cart.objects.filter(pk__in=[old_cart.pk, new_cart.pk]).values_list("pk", flat=True)
     ) == {new_cart.pk}
@@ -112,6 +117,7 @@ def test_apply_retention_removes_what_is_past_its_period_and_prints_a_summary():
     assert new_order.email == "new.guest@example.com"
     assert set(ContactMessage.objects.values_list("pk", flat=True)) == {new_message.pk}
     assert set(Click.objects.values_list("pk", flat=True)) == {new_click.pk}
+    assert set(ConsentRecord.objects.values_list("pk", flat=True)) == {new_choice.pk}
 
     again = run()
     assert "Retention applied: 0 records changed." in again
