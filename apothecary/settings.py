@@ -489,8 +489,8 @@ PAGE_PASSWORD_WINDOW_SECONDS = int(os.environ.get("PAGE_PASSWORD_WINDOW_SECONDS"
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60)))
 PASSWORD_RESET_LIMIT_PER_IP = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "10"))
 PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
-# Email change: the confirmation link sent to the new address is good for this long.
-EMAIL_CHANGE_TIMEOUT = int(os.environ.get("EMAIL_CHANGE_TIMEOUT", str(24 * 60 * 60)))
+# Email changes asked per account and hour (allauth's "manage_email" limit, below); the
+# confirmation link's lifetime is ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS.
 EMAIL_CHANGE_LIMIT_PER_USER = int(os.environ.get("EMAIL_CHANGE_LIMIT_PER_USER", "5"))  # /hour
 
 # -- Headers, cookies, errors and uploads ----------------------------------------------------
