@@ -84,7 +84,7 @@ def test_a_referred_purchase_shows_as_a_pending_commission_on_the_dashboard(
     page = affiliate.new_page()
     page.goto(live_server.url + "/affiliates/dashboard/")
     page.wait_for_url("**/account/login/?next=/affiliates/dashboard/")
-    page.get_by_label("Email address").fill(DEMO_AFFILIATE["email"])
+    page.get_by_label("Email").fill(DEMO_AFFILIATE["email"])
     page.get_by_label("Password").fill(DEMO_AFFILIATE_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/affiliates/dashboard/")

@@ -43,7 +43,7 @@ def test_a_customer_downloads_their_data_and_deletes_their_account(
     page = context.new_page()
     page.goto(live_server.url + "/privacy/export/")
     page.wait_for_url("**/account/login/**")
-    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/privacy/export/")
