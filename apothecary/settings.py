@@ -675,7 +675,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"  # allauth's sign-in page (was the hand-written accounts:login)
 ACCOUNT_ADAPTER = "apothecary.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "apothecary.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "apothecary.accounts.forms.SignupForm",
+    "reset_password": "apothecary.accounts.forms.ResetPasswordForm",
+}
 # accounts.User has no username: the email address is the login and the unique key.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}

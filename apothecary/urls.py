@@ -13,7 +13,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from apothecary.accounts import urls as accounts_urls
-from apothecary.accounts.views import confirm_email, page_password, password_reset_from_key
+from apothecary.accounts.views import (
+    confirm_email,
+    page_password,
+    password_reset_from_key,
+    with_form_status,
+)
 from apothecary.affiliates import urls as affiliates_urls
 from apothecary.cart import urls as cart_urls
 from apothecary.checkout import urls as checkout_urls
@@ -68,7 +73,10 @@ urlpatterns = [
         never_cache(password_reset_from_key),
     ),
     re_path(r"^account/confirm-email/(?P<key>[-:\w]+)/$", never_cache(confirm_email)),
-    path("account/", include(decorate_urlpatterns(allauth_urls.urlpatterns, never_cache))),
+    path(
+        "account/",
+        include(decorate_urlpatterns(with_form_status(allauth_urls.urlpatterns), never_cache)),
+    ),
     path("account/", private(accounts_urls)),
     path("reviews/", private(reviews_urls)),
     path("contact/", private(contact_urls)),

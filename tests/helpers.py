@@ -1,8 +1,14 @@
-"""Small readers of what a page shows: JSON-LD blocks, links, meta tags."""
+"""Small readers of what a page shows (JSON-LD blocks, links, meta tags), and what a browser
+sends with the site's forms (consent, the spam guard)."""
 
 import json
 import re
+import time
 from html.parser import HTMLParser
+
+from django.core import signing
+
+from apothecary.core import antispam
 
 
 class _PageParser(HTMLParser):
@@ -77,3 +83,14 @@ def give_consent(client, *categories: str):
     )
     client.cookies[settings.CONSENT_COOKIE_NAME] = value
     return client
+
+
+def started(seconds_ago: float = 30) -> str:
+    """A spam-guarded form's signed start time (core.antispam), as if opened `seconds_ago`."""
+    return signing.dumps(time.time() - seconds_ago, salt=antispam.SALT)
+
+
+def spam_guard(seconds_ago: float = 30) -> dict[str, str]:
+    """The spam guard's fields as a person's browser sends them: an empty honeypot and the
+    form's start time, `seconds_ago`."""
+    return {"website": "", "started": started(seconds_ago)}

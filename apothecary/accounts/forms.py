@@ -1,9 +1,12 @@
 """allauth's sign-up form with the names the account keeps (allauth asks for the email address
-and the password twice, checked by AUTH_PASSWORD_VALIDATORS)."""
+and the password twice, checked by AUTH_PASSWORD_VALIDATORS), and its password-reset form;
+both carry the spam guard of the site's other public forms (a honeypot and the fill time)."""
 
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
+from apothecary.core.antispam import SpamGuardMixin
 from apothecary.core.text import UserTextField
 
 PASSWORD_HELP = (
@@ -12,7 +15,9 @@ PASSWORD_HELP = (
 )
 
 
-class SignupForm(AllauthSignupForm):
+class SignupForm(SpamGuardMixin, AllauthSignupForm):
+    min_fill_seconds = 3
+
     first_name = UserTextField(
         label="First name",
         max_length=150,
@@ -37,3 +42,9 @@ class SignupForm(AllauthSignupForm):
         user.last_name = self.cleaned_data.get("last_name", "")
         user.save(update_fields=["first_name", "last_name"])
         return user
+
+
+class ResetPasswordForm(SpamGuardMixin, AllauthResetPasswordForm):
+    """One address to type: two seconds is slower than a script, quicker than a person."""
+
+    min_fill_seconds = 2

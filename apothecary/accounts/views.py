@@ -3,8 +3,10 @@ when they expired, were used or never existed (allauth answers 200 or 404). Wagt
 page-password form (PageViewRestriction with a password) is no login (no authenticate() call,
 so axes does not see it): it is counted here, per visitor address (any page) and per
 restriction (from everywhere), before Wagtail sees it. Every login goes through allauth's
-page and authenticate(), which django-axes guards."""
+page and authenticate(), which django-axes guards. allauth shows a form sent with mistakes
+again with 200: `bad_input_is_400` makes that a 400, as on the site's other forms."""
 
+import functools
 import logging
 
 from allauth.account import views as allauth_views
@@ -18,8 +20,51 @@ from apothecary.core.ratelimit import client_ip, hit
 logger = logging.getLogger(__name__)
 
 GONE = 410
+BAD_REQUEST = 400
+# allauth's pages whose form comes back with its errors (a failed sign-in stays 200: axes and
+# its lockout page decide what a wrong password answers).
+FORM_PAGES = {
+    "account_signup",
+    "account_reset_password",
+    "account_reset_password_from_key",
+    "account_change_password",
+    "account_set_password",
+    "account_email",
+    "account_reauthenticate",
+}
 
 
+def bad_input_is_400(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        if (
+            request.method == "POST"
+            and response.status_code == 200
+            and form is not None
+            and form.is_bound
+            and form.errors
+        ):
+            response.status_code = BAD_REQUEST
+        return response
+
+    return wrapped
+
+
+def with_form_status(patterns):
+    """allauth's URL patterns, FORM_PAGES answering 400 to a form with mistakes (in place, as
+    Wagtail's decorate_urlpatterns does)."""
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            with_form_status(pattern.url_patterns)
+        elif pattern.name in FORM_PAGES:
+            pattern.callback = bad_input_is_400(pattern.callback)
+    return patterns
+
+
+@bad_input_is_400
 def password_reset_from_key(request, uidb36, key):
     response = allauth_views.password_reset_from_key(request, uidb36=uidb36, key=key)
     context = getattr(response, "context_data", None) or {}

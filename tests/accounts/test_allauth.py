@@ -27,6 +27,7 @@ from tests.accounts.builders import (
     make_staff,
 )
 from tests.accounts.mfa import recovery_codes, totp_code, with_totp
+from tests.helpers import spam_guard
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +195,12 @@ def test_a_guests_orders_join_the_account_when_the_address_is_confirmed(client):
 
     signed_up = client.post(
         "/account/signup/",
-        {"email": "neo@example.com", "password1": "Zq7#vL2m-long", "password2": "Zq7#vL2m-long"},
+        {
+            **spam_guard(),
+            "email": "neo@example.com",
+            "password1": "Zq7#vL2m-long",
+            "password2": "Zq7#vL2m-long",
+        },
     )
     guest_order.refresh_from_db()
     assert signed_up.status_code == 302

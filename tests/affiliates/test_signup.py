@@ -5,12 +5,11 @@ emails."""
 
 import html as html_lib
 import re
-import time
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail, signing
+from django.core import mail
 
 from apothecary.affiliates.membership import (
     AlreadyAffiliate,
@@ -25,8 +24,8 @@ from apothecary.affiliates.models import (
     PayoutMethod,
     program_settings,
 )
-from apothecary.core.antispam import SALT
 from apothecary.core.machines import InvalidTransition
+from tests.helpers import started
 
 from .builders import make_affiliate
 
@@ -37,10 +36,6 @@ APPLY_URL = "/affiliates/apply/"
 APPLIED_URL = "/affiliates/applied/"
 NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 User = get_user_model()
-
-
-def started(seconds_ago: float = 30) -> str:
-    return signing.dumps(time.time() - seconds_ago, salt=SALT)
 
 
 def application(**fields) -> dict:

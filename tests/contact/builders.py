@@ -1,25 +1,18 @@
 """Contact form posts and stored messages for tests."""
 
-import time
 import uuid
 
-from django.core import signing
 from django.test import override_settings
 from wagtail.models import Site
 
 from apothecary.contact.models import ContactMessage
 from apothecary.contact.services import message_submit
-from apothecary.core.antispam import SALT
+from tests.helpers import started
 
 URL = "/contact/"
 THANKS_URL = "/contact/thanks/"
 SUBJECT = "Question about the patch"  # one of the demo's subjects
 NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
-
-
-def started(seconds_ago: float = 30) -> str:
-    """The form's signed start time, as if it was opened `seconds_ago`."""
-    return signing.dumps(time.time() - seconds_ago, salt=SALT)
 
 
 def filled_form(client, **fields) -> dict:

@@ -13,6 +13,7 @@ from apothecary.affiliates.models import Affiliate, AffiliateStatus
 from apothecary.reviews.models import Review, ReviewStatus
 from tests.affiliates.builders import make_affiliate
 from tests.affiliates.test_signup import application
+from tests.helpers import spam_guard
 from tests.reviews.builders import form_data
 from tests.store import make_product
 
@@ -51,6 +52,7 @@ def test_signing_up_with_staff_fields_makes_a_plain_customer(client, victim):
     response = client.post(
         "/account/signup/",
         {
+            **spam_guard(),
             "email": "mallory@example.com",
             "first_name": "Mallory",
             "last_name": "M",

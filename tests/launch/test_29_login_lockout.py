@@ -34,6 +34,7 @@ from tests.accounts.builders import (
     password_protected_page,
     visible_text,
 )
+from tests.helpers import spam_guard
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +177,7 @@ def test_a_password_reset_ends_the_lockout_at_once(client):
     assert locked.status_code == 429
     assert "/account/password/reset/" in locked.content.decode()
 
-    client.post("/account/password/reset/", {"email": ada.email})
+    client.post("/account/password/reset/", {**spam_guard(), "email": ada.email})
     link = link_in(account_emails()[-1], "/password/reset/key/")
     form_page = client.get(link, follow=True)
     new_password = "a-brand-new-phrase-31"

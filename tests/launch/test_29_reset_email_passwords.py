@@ -20,6 +20,7 @@ from tests.accounts.builders import (
     make_customer,
     visible_text,
 )
+from tests.helpers import spam_guard
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +47,9 @@ def test_the_login_page_links_to_the_password_reset(client):
 def test_a_reset_is_answered_the_same_whether_the_address_has_an_account(client):
     make_customer()
 
-    known = client.post(RESET, {"email": "ada@example.com"}, follow=True)
+    known = client.post(RESET, {**spam_guard(), "email": "ada@example.com"}, follow=True)
     unknown = client.post(
-        RESET, {"email": "nobody@example.com"}, follow=True, REMOTE_ADDR="1.2.3.4"
+        RESET, {**spam_guard(), "email": "nobody@example.com"}, follow=True, REMOTE_ADDR="1.2.3.4"
     )
 
     assert (
@@ -61,7 +62,7 @@ def test_a_reset_is_answered_the_same_whether_the_address_has_an_account(client)
 def test_the_reset_email_is_an_outbox_row_with_a_link_on_the_sites_address(client):
     make_customer()
 
-    client.post(RESET, {"email": "ada@example.com"}, HTTP_HOST="localhost")
+    client.post(RESET, {**spam_guard(), "email": "ada@example.com"}, HTTP_HOST="localhost")
 
     (email,) = account_emails()
     assert email.recipients() == ["ada@example.com"]
@@ -73,7 +74,7 @@ def test_the_reset_email_is_an_outbox_row_with_a_link_on_the_sites_address(clien
 
 def test_a_reset_link_works_once(client):
     make_customer()
-    client.post(RESET, {"email": "ada@example.com"})
+    client.post(RESET, {**spam_guard(), "email": "ada@example.com"})
     link = _reset_link()
 
     first = _use_reset_link(client, link)
@@ -88,7 +89,7 @@ def test_a_reset_link_works_once(client):
 def test_a_reset_link_expires(client):
     make_customer()
     with freeze_time("2026-03-01 10:00:00") as clock:
-        client.post(RESET, {"email": "ada@example.com"})
+        client.post(RESET, {**spam_guard(), "email": "ada@example.com"})
         link = _reset_link()
         clock.tick(timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 1))
         late = _use_reset_link(client, link)
@@ -101,11 +102,15 @@ def test_a_reset_link_expires(client):
 def test_reset_requests_are_limited_per_email_and_per_address(client):
     make_customer()
     per_email = [
-        client.post(RESET, {"email": "ada@example.com"}, REMOTE_ADDR=f"198.51.100.{n}").status_code
+        client.post(
+            RESET, {**spam_guard(), "email": "ada@example.com"}, REMOTE_ADDR=f"198.51.100.{n}"
+        ).status_code
         for n in range(settings.PASSWORD_RESET_LIMIT_PER_EMAIL + 1)
     ]
     per_ip = [
-        client.post(RESET, {"email": f"p{n}@example.com"}, REMOTE_ADDR="192.0.2.1").status_code
+        client.post(
+            RESET, {**spam_guard(), "email": f"p{n}@example.com"}, REMOTE_ADDR="192.0.2.1"
+        ).status_code
         for n in range(settings.PASSWORD_RESET_LIMIT_PER_IP + 1)
     ]
 
@@ -146,7 +151,7 @@ def test_an_email_change_needs_the_current_password(client):
     ada.refresh_from_db()
     assert asked.status_code == 302
     assert asked["Location"].startswith("/account/reauthenticate/")
-    assert wrong.status_code == 200
+    assert wrong.status_code == 400
     assert "password" in wrong.context["form"].errors
     assert ada.email == "ada@example.com"
     assert account_emails() == []
@@ -224,6 +229,7 @@ def _sign_up(client, password, email="new@example.com"):
     return client.post(
         "/account/signup/",
         {
+            **spam_guard(),
             "email": email,
             "first_name": "N",
             "last_name": "R",
@@ -247,7 +253,7 @@ def test_passwords_of_8_to_128_characters_are_accepted(client, length):
 def test_short_common_and_numeric_passwords_are_refused(client, password):
     response = _sign_up(client, password)
 
-    assert response.status_code == 200  # allauth shows the form again, with the reason
+    assert response.status_code == 400  # the form again, with the reason
     assert response.context["form"].errors["password1"]
     assert not get_user_model().objects.filter(email="new@example.com").exists()
 
@@ -256,8 +262,31 @@ def test_a_64_character_password_can_be_set_by_a_reset_and_used(client):
     make_customer()
     long_password = "correct horse battery staple " * 2 + "and more"
     assert len(long_password) >= 64
-    client.post(RESET, {"email": "ada@example.com"})
+    client.post(RESET, {**spam_guard(), "email": "ada@example.com"})
 
     _use_reset_link(client, _reset_link(), password=long_password)
 
     assert attempt(client, CUSTOMER_LOGIN, "ada@example.com", long_password).status_code == 302
+
+
+def test_a_reset_asked_by_a_script_is_refused_with_the_form_kept(client):
+    make_customer()
+    honeypot = client.post(RESET, {**spam_guard(), "website": "x", "email": "ada@example.com"})
+    too_fast = client.post(RESET, {**spam_guard(seconds_ago=0), "email": "ada@example.com"})
+    no_clock = client.post(RESET, {"email": "ada@example.com"})
+
+    for response in (honeypot, too_fast, no_clock):
+        assert response.status_code == 400
+        assert response.context["form"]["email"].value() == "ada@example.com"
+    assert account_emails() == []
+
+
+def test_a_sign_up_by_a_script_is_refused_and_makes_no_account(client):
+    data = {**spam_guard(), "website": "http://spam.example", "email": "bot@example.com"}
+    response = client.post(
+        "/account/signup/", {**data, "password1": "a long pass 1x", "password2": "a long pass 1x"}
+    )
+
+    assert response.status_code == 400
+    assert "automated" in visible_text(response)
+    assert not get_user_model().objects.filter(email="bot@example.com").exists()

@@ -23,6 +23,7 @@ from apothecary.orders.models import Order
 from tests.affiliates.test_signup import application
 from tests.checkout.test_checkout_views import details, key_of, use_cart
 from tests.contact.builders import filled_form
+from tests.helpers import spam_guard
 from tests.payments.stripe_events import WEBHOOK_SECRET, post_webhook, stripe_signature
 from tests.payments.test_pay_page import read_form
 from tests.reviews.builders import form_data
@@ -77,6 +78,7 @@ def run_the_flows(client, settings) -> dict:
     signup = client.post(
         "/account/signup/",
         {
+            **spam_guard(),
             "email": email,
             "first_name": "Log",
             "last_name": "Reader",

@@ -11,6 +11,7 @@ from apothecary.orders.returns import return_transition
 from apothecary.orders.services import order_deliver, order_ship
 from apothecary.payments.services import payment_start
 from tests.accounts.builders import account_emails, link_in
+from tests.helpers import spam_guard
 from tests.store import as_buyer, make_cart, make_product, make_zone, place_order
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,7 @@ def test_a_customer_signs_up_and_signs_in_with_email(client):
     response = client.post(
         "/account/signup/",
         {
+            **spam_guard(),
             "email": "New@Example.com",
             "first_name": "N",
             "last_name": "R",

@@ -2,13 +2,10 @@
 delivered orders (through the orders and payments services)."""
 
 import itertools
-import time
 
-from django.core import signing
-
-from apothecary.core.antispam import SALT
 from apothecary.reviews.models import Review, ReviewStatus
 from apothecary.reviews.services import review_submit, review_transition
+from tests.helpers import started
 from tests.orders.test_customer_views import delivered  # paid, shipped and delivered
 from tests.store import make_cart, make_product, make_zone, place_order
 
@@ -17,11 +14,6 @@ __all__ = ["delivered", "delivered_order", "form_data", "make_review", "started"
 _numbers = itertools.count(1)
 
 PAYLOADS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)"]
-
-
-def started(seconds_ago: float = 60) -> str:
-    """The spam guard's signed start time, as if the form was opened `seconds_ago`."""
-    return signing.dumps(time.time() - seconds_ago, salt=SALT)
 
 
 def form_data(**overrides) -> dict:
