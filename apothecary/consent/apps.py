@@ -6,3 +6,6 @@ class ConsentConfig(AppConfig):
     label = "consent"
     verbose_name = "Cookie consent"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

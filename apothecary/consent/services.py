@@ -60,3 +60,13 @@ def records_delete_expired(*, now) -> int:
     if deleted:
         logger.info("consent: %s records past their retention period deleted", deleted)
     return deleted
+
+
+def consent_record_claim(*, request, user) -> int:
+    """On sign-in: the visitor's current choice (the record in their cookie), made before
+    they signed in, becomes the account's, so that their export shows it and their erasure
+    deletes it. A record already someone's stays theirs. Returns how many were linked."""
+    choice = consent.current_choice(request)
+    if choice is None or user is None or user.pk is None:
+        return 0
+    return ConsentRecord.objects.filter(pk=choice.record_id, user__isnull=True).update(user=user)

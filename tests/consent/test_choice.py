@@ -6,6 +6,7 @@ from django.test import Client
 
 from apothecary.consent.models import ConsentRecord
 from apothecary.core import consent
+from tests.accounts.builders import CUSTOMER_LOGIN, CUSTOMER_PASSWORD, make_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +183,22 @@ def test_a_choice_for_an_older_policy_is_shown_as_none(browser, settings):
     choose(browser, "accept")
     settings.CONSENT_POLICY_VERSION = "2"
     assert "You have not made a choice" in browser.get("/consent/").content.decode()
+
+
+def test_a_choice_made_before_signing_in_joins_the_account_on_sign_in(browser):
+    ada = make_customer()
+    bob = make_customer(email="bob@example.com")
+    choose(browser, "accept")
+    before = ConsentRecord.objects.get()
+    assert before.user is None
+
+    signed_in = browser.post(CUSTOMER_LOGIN, {"login": ada.email, "password": CUSTOMER_PASSWORD})
+    assert signed_in.status_code == 302
+    before.refresh_from_db()
+    assert before.user == ada
+
+    # Someone else signing in on that browser later does not take it over.
+    browser.post("/account/logout/")
+    browser.post(CUSTOMER_LOGIN, {"login": bob.email, "password": CUSTOMER_PASSWORD})
+    before.refresh_from_db()
+    assert before.user == ada
