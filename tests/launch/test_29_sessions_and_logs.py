@@ -104,7 +104,7 @@ def test_a_password_change_needs_the_current_password(client):
     )
 
     ada.refresh_from_db()
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with the reason
     assert "Please type your current password" in response.content.decode()
     assert ada.check_password(CUSTOMER_PASSWORD)
 
