@@ -35,7 +35,7 @@ from wagtail.models import Page, get_page_models
 from .models import MedicalReviewer
 
 # A review older than this is due again. A constant rather than a setting: the lead owns
-# settings.py, and twelve months is the editorial policy the issue asks for.
+# the settings, and twelve months is the editorial policy the issue asks for.
 MAX_AGE_DAYS = 365
 
 # Page types that are health pages whatever their "show health disclaimer" box says, besides
