@@ -4,6 +4,7 @@ chooses a new password and signs in; a staff member signs in to the admin with a
 the code of their authenticator app."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.accounts.builders import (
     CUSTOMER_PASSWORD,
@@ -55,7 +56,7 @@ def test_a_customer_resets_a_forgotten_password_and_signs_in(
 
     (message,) = [m for m in account_emails() if m.recipients() == [email]]
     page.goto(live_server.url + link_in(message, "/password/reset/key/"))
-    assert page.get_by_role("heading", name="Choose a new password").is_visible()
+    expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
     page.get_by_label("New Password", exact=True).fill(new_password)
     page.get_by_label("New Password (again)").fill(new_password)
     page.screenshot(path=screenshot_dir / f"accounts-new-password-{width}.png", full_page=True)
@@ -67,12 +68,12 @@ def test_a_customer_resets_a_forgotten_password_and_signs_in(
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(CUSTOMER_PASSWORD)  # the old one no longer works
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     page.get_by_label("Password").fill(new_password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/account/")
-    assert page.get_by_role("heading", name="Your account").is_visible()
-    assert page.get_by_role("link", name="Account").first.is_visible()
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    expect(page.get_by_role("link", name="Account").first).to_be_visible()
     page.screenshot(path=screenshot_dir / f"accounts-signed-in-{width}.png", full_page=True)
 
 

@@ -3,6 +3,7 @@ affiliate's link (?ref=b12friend) and buys with the dummy payment; the affiliate
 the dashboard shows the pending commission, with no detail of the buyer."""
 
 import pytest
+from playwright.sync_api import expect
 
 from apothecary.affiliates.models import Commission, CommissionStatus, Referral
 from apothecary.demo.affiliates import affiliate_spec
@@ -36,12 +37,12 @@ def test_a_referred_purchase_shows_as_a_pending_commission_on_the_dashboard(
     visitor = browser.new_context(viewport={"width": width, "height": height})
     page = visitor.new_page()
     page.goto(live_server.url + "/affiliates/")
-    assert page.get_by_role("heading", name="The program at a glance").is_visible()
-    assert page.get_by_role("button", name="Send my application").is_visible()
+    expect(page.get_by_role("heading", name="The program at a glance")).to_be_visible()
+    expect(page.get_by_role("button", name="Send my application")).to_be_visible()
     page.screenshot(path=screenshot_dir / f"affiliate-landing-{width}.png", full_page=True)
     assert wcag_violations(page) == []
     page.get_by_role("button", name="Send my application").click()  # nothing filled in
-    assert page.get_by_role("heading", name="Your application was not sent.").is_visible()
+    expect(page.get_by_role("heading", name="Your application was not sent.")).to_be_visible()
     assert wcag_violations(page) == []
 
     # The referral cookie waits for marketing consent: the visitor accepts in the banner.
@@ -88,7 +89,7 @@ def test_a_referred_purchase_shows_as_a_pending_commission_on_the_dashboard(
     page.get_by_label("Password").fill(DEMO_AFFILIATE_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/affiliates/dashboard/")
-    assert page.get_by_role("heading", name="Your affiliate dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Your affiliate dashboard")).to_be_visible()
     assert page.locator("[data-total=orders]").inner_text() == "1"
     assert page.locator("[data-total=pending]").inner_text() == f"${commission.amount}"
     row = page.locator("#commissions tbody tr").first

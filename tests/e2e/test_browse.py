@@ -1,6 +1,7 @@
 """A reader's walk through the content site, in real Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from apothecary.blog.models import BlogPostPage
 
@@ -67,6 +68,6 @@ def test_faq_answers_open_without_javascript(browser, live_server, screenshot_di
     first.locator("summary").click()
 
     assert first.get_attribute("open") == ""
-    assert first.locator(".rich-text").is_visible()
+    expect(first.locator(".rich-text")).to_be_visible()
     page.screenshot(path=screenshot_dir / "faq-phone-nojs.png", full_page=True)
     context.close()

@@ -4,6 +4,7 @@ lets the referral cookie in, the form works without JavaScript, "Cookie settings
 (by keyboard too), and Global Privacy Control is said and obeyed. Axe-checked throughout."""
 
 import pytest
+from playwright.sync_api import expect
 
 from apothecary.consent.models import ConsentRecord
 
@@ -45,7 +46,7 @@ def test_reject_all_hides_the_banner_and_no_referral_cookie_is_set(
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto(live_server.url + "/faq/")
-    assert banner(page).is_visible()
+    expect(banner(page)).to_be_visible()
     accept = banner(page).get_by_role("button", name="Accept all")
     reject = banner(page).get_by_role("button", name="Reject all")
     accept_box, reject_box = accept.bounding_box(), reject.bounding_box()
@@ -57,7 +58,7 @@ def test_reject_all_hides_the_banner_and_no_referral_cookie_is_set(
     assert wcag_violations(page) == []
 
     banner(page).get_by_text("Choose", exact=True).click()
-    assert banner(page).get_by_label("Marketing").is_visible()
+    expect(banner(page).get_by_label("Marketing")).to_be_visible()
     assert banner(page).get_by_label("Necessary").is_disabled()
     page.screenshot(path=screenshot_dir / f"consent-banner-choose-{width}.png")
     assert wcag_violations(page) == []
@@ -103,13 +104,13 @@ def test_without_javascript_the_banner_is_a_form_that_returns_to_the_page(
     )
     page = context.new_page()
     page.goto(live_server.url + "/faq/")
-    assert banner(page).is_visible()
+    expect(banner(page)).to_be_visible()
     page.screenshot(path=screenshot_dir / f"consent-banner-nojs-{width}.png")
     banner(page).get_by_role("button", name="Reject all").click()
     page.wait_for_url(live_server.url + "/faq/")
     assert cookies(context)["cookie_consent"].endswith("|necessary")
     assert ConsentRecord.objects.get().source == "banner"
-    assert banner(page).is_visible()  # without JavaScript nothing can hide it: it stays
+    expect(banner(page)).to_be_visible()  # without JavaScript nothing can hide it: it stays
 
     banner(page).get_by_text("Choose", exact=True).click()  # <details>: no script needed
     banner(page).get_by_label("Marketing").check()
@@ -120,13 +121,13 @@ def test_without_javascript_the_banner_is_a_form_that_returns_to_the_page(
 
     page.get_by_role("link", name="Cookie settings").click()
     page.wait_for_url(live_server.url + "/consent/")
-    assert page.get_by_text("You allowed: necessary, marketing").is_visible()
+    expect(page.get_by_text("You allowed: necessary, marketing")).to_be_visible()
     assert page.get_by_label("Marketing").is_checked()
     page.get_by_label("Marketing").uncheck()
     page.get_by_role("button", name="Save my choices").click()
     page.wait_for_url(live_server.url + "/consent/?saved=1")
-    assert page.get_by_text("Your choice is saved.").is_visible()
-    assert page.get_by_text("You allowed: necessary (recorded").is_visible()
+    expect(page.get_by_text("Your choice is saved.")).to_be_visible()
+    expect(page.get_by_text("You allowed: necessary (recorded")).to_be_visible()
     page.screenshot(path=screenshot_dir / f"consent-settings-nojs-{width}.png", full_page=True)
     assert ConsentRecord.objects.latest("created_at").source == "settings"
     context.close()
@@ -181,7 +182,7 @@ def test_global_privacy_control_is_said_and_refuses_the_referral_cookie(
     page = context.new_page()
     page.goto(live_server.url + "/")
     sentence = banner(page).get_by_text("Your browser sends Global Privacy Control")
-    assert sentence.is_visible()
+    expect(sentence).to_be_visible()
     page.screenshot(path=screenshot_dir / f"consent-banner-gpc-{width}.png")
     assert wcag_violations(page) == []
     banner(page).get_by_role("button", name="Accept all").click()
@@ -190,5 +191,5 @@ def test_global_privacy_control_is_said_and_refuses_the_referral_cookie(
     assert "ref" not in follow_referral_link(page, live_server)
 
     page.goto(live_server.url + "/consent/")
-    assert page.get_by_text("Your browser sends Global Privacy Control").is_visible()
+    expect(page.get_by_text("Your browser sends Global Privacy Control")).to_be_visible()
     context.close()

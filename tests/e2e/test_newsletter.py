@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from apothecary.newsletter.models import Subscriber
 from apothecary.newsletter.services import MarketingEmail, queue_marketing_email
@@ -30,19 +31,21 @@ def test_sign_up_from_the_footer_confirm_and_unsubscribe(
     footer.get_by_label("Your address for the newsletter").fill(email)
     footer.get_by_role("button", name="Subscribe").click()
     page.wait_for_url("**/newsletter/check-your-inbox/")
-    assert page.get_by_role("heading", name="Check your inbox").is_visible()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
 
     link = next(CONFIRM.search(m.body).group(0) for m in mail.outbox if email in m.to)
     page.goto(link)
     page.get_by_role("button", name="Yes, subscribe me").click()
-    assert page.get_by_role("heading", name="You are subscribed").is_visible()
+    expect(page.get_by_role("heading", name="You are subscribed")).to_be_visible()
     subscriber = Subscriber.objects.get(email=email)
     assert subscriber.status == "confirmed" and subscriber.source_page == "/blog/"
 
     page.goto(live_server.url + "/newsletter/")
     page.get_by_label("Your email address").fill("not an address")
     page.get_by_role("button", name="Subscribe").click()
-    assert page.get_by_role("heading", name=re.compile("You are not subscribed yet")).is_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("You are not subscribed yet"))
+    ).to_be_visible()
     assert page.get_by_label("Your email address").input_value() == "not an address"
     page.screenshot(path=screenshot_dir / f"newsletter-page-error-{width}.png", full_page=True)
 
@@ -53,7 +56,7 @@ def test_sign_up_from_the_footer_confirm_and_unsubscribe(
     )
     page.goto(outgoing.headers["List-Unsubscribe"].strip("<>"))
     page.get_by_role("button", name="Unsubscribe").click()
-    assert page.get_by_role("heading", name="You are unsubscribed").is_visible()
+    expect(page.get_by_role("heading", name="You are unsubscribed")).to_be_visible()
     subscriber.refresh_from_db()
     assert subscriber.status == "unsubscribed"
     context.close()

@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from apothecary.orders.models import Order
 from apothecary.privacy.forms import GuestRequestForm
@@ -47,7 +48,7 @@ def test_a_customer_downloads_their_data_and_deletes_their_account(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/privacy/export/")
-    assert page.get_by_role("heading", name="Download your data").is_visible()
+    expect(page.get_by_role("heading", name="Download your data")).to_be_visible()
     assert wcag_violations(page) == []
     page.screenshot(path=screenshot_dir / f"privacy-export-{width}.png", full_page=True)
 
@@ -68,7 +69,7 @@ def test_a_customer_downloads_their_data_and_deletes_their_account(
     assert wcag_violations(page) == []
     page.get_by_label("Your password").fill("not the password")
     page.get_by_role("button", name="Delete my account").click()
-    assert page.get_by_text("That is not your password. Nothing was deleted.").is_visible()
+    expect(page.get_by_text("That is not your password. Nothing was deleted.")).to_be_visible()
     page.screenshot(
         path=screenshot_dir / f"privacy-delete-wrong-password-{width}.png", full_page=True
     )
@@ -77,7 +78,7 @@ def test_a_customer_downloads_their_data_and_deletes_their_account(
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Delete my account").click()
     page.wait_for_url("**/privacy/deleted/")
-    assert page.get_by_role("heading", name="Your data is deleted").is_visible()
+    expect(page.get_by_role("heading", name="Your data is deleted")).to_be_visible()
     assert wcag_violations(page) == []
     page.screenshot(path=screenshot_dir / f"privacy-deleted-{width}.png", full_page=True)
 
@@ -100,12 +101,12 @@ def test_the_guest_request_form_is_accessible_and_answers_the_same_for_any_addre
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto(live_server.url + "/privacy/request/")
-    assert page.get_by_role("heading", name="Your data: a copy or its deletion").is_visible()
+    expect(page.get_by_role("heading", name="Your data: a copy or its deletion")).to_be_visible()
     assert wcag_violations(page) == []
     page.screenshot(path=screenshot_dir / f"privacy-request-{width}.png", full_page=True)
     page.get_by_label("Your email address").fill(f"someone.{width}@example.com")
     page.get_by_label("Delete my data").check()
     page.get_by_role("button", name="Send me the link").click()
     page.wait_for_url("**/privacy/request/sent/")
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     context.close()
