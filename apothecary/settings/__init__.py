@@ -17,3 +17,6 @@ from .payments import *  # noqa: F403
 from .newsletter import *  # noqa: F403
 from .privacy import *  # noqa: F403
 from .accounts import *  # noqa: F403
+from .tasks import *  # noqa: F403
+from .storage import *  # noqa: F403
+from .observability import *  # noqa: F403
