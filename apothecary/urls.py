@@ -25,6 +25,7 @@ from apothecary.checkout import urls as checkout_urls
 from apothecary.consent import urls as consent_urls
 from apothecary.contact import urls as contact_urls
 from apothecary.core.cache import public_content
+from apothecary.core.health import healthz, readyz
 from apothecary.core.views import robots_txt
 from apothecary.invoices import urls as invoices_urls
 from apothecary.newsletter import urls as newsletter_urls
@@ -61,6 +62,8 @@ def to_site_login(default_next=""):
 
 
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
+    path("readyz/", readyz, name="readyz"),
     path("admin/login/", to_site_login(default_next="/admin/"), name="admin_login_moved"),
     path("_util/login/", to_site_login(), name="page_login_moved"),
     path("admin/", include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, never_cache))),
