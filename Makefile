@@ -9,7 +9,7 @@ LOCK   := requirements.lock
 # The suite runs on every core (pytest-xdist); PYTEST_WORKERS= runs it in one process.
 PYTEST_WORKERS ?= -n auto --dist worksteal
 
-.PHONY: run test lint format lock bench soak clean venv
+.PHONY: run test lint format lock bench soak clean venv prod prod-stop prod-status
 
 venv: $(VENV)/.installed
 
@@ -61,6 +61,21 @@ bench: venv
 # Launch test 7: browsing and checkouts together against gunicorn, PostgreSQL and Redis.
 soak: venv
 	bash bench/soak.sh
+
+# The production stack on this machine (deploy/stack.py; docs/operations.md): nginx on
+# PROD_PORT (8080), PROD_APP_SERVERS (2) gunicorn app servers, the task worker and the
+# scheduler, on the PostgreSQL and Redis below unless DATABASE_URL and REDIS_URL are set.
+PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/apothecary_prod
+PROD_REDIS_URL    ?= redis://127.0.0.1:6379/1
+prod: venv
+	@DATABASE_URL="$${DATABASE_URL-$(PROD_DATABASE_URL)}" \
+	REDIS_URL="$${REDIS_URL-$(PROD_REDIS_URL)}" $(BIN)/python deploy/stack.py start
+
+prod-stop:
+	@$(BIN)/python deploy/stack.py stop
+
+prod-status:
+	@$(BIN)/python deploy/stack.py status
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache

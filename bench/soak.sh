@@ -127,7 +127,7 @@ USER_LINE=
 [[ $(id -u) -eq 0 ]] && USER_LINE="user root;"
 sed -e "s|@USER_LINE@|$USER_LINE|" -e "s|@RUN_DIR@|$STATE/nginx|g" -e "s|@LOG_DIR@|$STATE|g" \
     -e "s|@LISTEN@|127.0.0.1:$PORT|" -e "s|@SERVER_NAME@|127.0.0.1 localhost|" \
-    -e "s|@APP@|127.0.0.1:$APP_PORT|" -e "s|@STATIC_ROOT@|$STATE/static|g" \
+    -e "s|@UPSTREAM@|server 127.0.0.1:$APP_PORT;|" -e "s|@STATIC_ROOT@|$STATE/static|g" \
     -e "s|@MEDIA_ROOT@|$STATE/media|g" -e "s|@MAX_BODY@|12m|" \
     deploy/nginx.conf.in >"$STATE/nginx.conf"
 "$NGINX" -p "$STATE/nginx/" -e "$STATE/nginx-error.log" -c "$STATE/nginx.conf" &

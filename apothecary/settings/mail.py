@@ -13,3 +13,6 @@ EMAIL_RETRY_MAX_SECONDS = int(os.environ.get("EMAIL_RETRY_MAX_SECONDS", "3600"))
 EMAIL_RETRY_MAX_ATTEMPTS = int(os.environ.get("EMAIL_RETRY_MAX_ATTEMPTS", "12"))
 # Seconds an SMTP connection may hang before the attempt counts as failed (Django: forever).
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# Where Django's file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend)
+# writes each message: `make prod` uses it on a machine with no mail server.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "") or None

@@ -173,7 +173,7 @@ def nginx(tmp_path_factory):
                 "LOG_DIR": str(logs),
                 "LISTEN": f"127.0.0.1:{port}",
                 "SERVER_NAME": "shop.example.com",
-                "APP": f"127.0.0.1:{app.server_address[1]}",
+                "UPSTREAM": f"server 127.0.0.1:{app.server_address[1]};",
                 "STATIC_ROOT": str(static),
                 "MEDIA_ROOT": str(media),
                 "MAX_BODY": "12m",
