@@ -285,6 +285,8 @@ def app_environment(config: Config) -> dict:
         SERVE_MEDIA="0",
     )
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    # nginx appends the client's address to X-Forwarded-For: the app reads it from there.
+    env.setdefault("TRUSTED_PROXY_COUNT", "1")
     env.setdefault("BASE_URL", config.url)
     # Plain HTTP on the loopback: TLS belongs to the load balancer or a server block in front.
     env.setdefault("SECURE_SSL_REDIRECT", "0")
