@@ -20,3 +20,4 @@ from .accounts import *  # noqa: F403
 from .tasks import *  # noqa: F403
 from .storage import *  # noqa: F403
 from .observability import *  # noqa: F403
+from .backups import *  # noqa: F403
