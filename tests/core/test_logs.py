@@ -104,6 +104,7 @@ def test_gunicorns_access_log_goes_through_the_same_filters_and_formatter():
             "b": "5120",
             "M": "12",
             "a": "curl\r\nINFO forged",
+            "{x-request-id}o": "0123456789abcdef0123456789abcdef",
         },
         None,
     )
@@ -112,6 +113,7 @@ def test_gunicorns_access_log_goes_through_the_same_filters_and_formatter():
     line = formatter.format(record)
 
     assert line.endswith(
-        'INFO gunicorn.access 10.0.0.1 "GET /checkout/done/[redacted]/ HTTP/1.1" 200 5120 12ms '
+        "INFO [0123456789abcdef0123456789abcdef] gunicorn.access "
+        '10.0.0.1 "GET /checkout/done/[redacted]/ HTTP/1.1" 200 5120 12ms '
         '"curl\\r\\nINFO forged"'
     )
