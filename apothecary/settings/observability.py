@@ -33,3 +33,29 @@ for _handler in LOGGING["handlers"].values():
     if LOG_FORMAT == "json":
         _handler["formatter"] = "json"
         _handler["filters"] = [name for name in _handler["filters"] if name != "escape_controls"]
+
+# -- Sentry ----------------------------------------------------------------------------------
+# Off unless SENTRY_DSN is set (sentry_sdk is then not even imported). Events are tagged with
+# the request id and scrubbed of what the logs redact and of email addresses; no user, cookie,
+# body, query string or frame variable is sent (apothecary.core.sentry).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from apothecary.core import sentry as _sentry
+
+    if (_problem := _sentry.dsn_problem(SENTRY_DSN)) is not None:
+        raise ImproperlyConfigured(
+            f"SENTRY_DSN is not a Sentry DSN ({_problem}): it reads "
+            "https://<public key>@<host>/<project id>."
+        )
+    try:
+        _rate = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "") or 0)
+    except ValueError:
+        _rate = -1.0
+    if not 0 <= _rate <= 1:
+        raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1.")
+    _sentry.start(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "").strip() or "production",
+        release=os.environ.get("SENTRY_RELEASE", "").strip() or None,
+        traces_sample_rate=_rate,
+    )
