@@ -11,6 +11,7 @@
 - `JSONFormatter` (LOG_FORMAT=json): one JSON object a line, with the time, level, logger,
   message, request id (core.request_id) and exception; JSON escapes the control characters.
 
+Before them, core.request_id's filter gives each record its request id (`%(request_id)s`).
 Both filters write the finished message into the record (its arguments merged), so every
 handler after them sees the cleaned text. Imports nothing of Django: LOGGING loads it before
 the apps."""

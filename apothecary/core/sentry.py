@@ -103,6 +103,9 @@ def start(*, dsn: str, environment: str, release: str | None, traces_sample_rate
         data_collection=DATA_COLLECTION,
         before_send=before_send,
         before_send_span=before_send_span,
+        # No sentry-trace or baggage header on the requests the store makes (Stripe, PayPal):
+        # nothing downstream reads them.
+        trace_propagation_targets=[],
         integrations=[
             DjangoIntegration(),
             # A line logged at ERROR (a failed task, a 500) is an event; INFO and
