@@ -35,8 +35,8 @@ for _handler in LOGGING["handlers"].values():
         _handler["filters"] = [name for name in _handler["filters"] if name != "escape_controls"]
 
 # -- Sentry ----------------------------------------------------------------------------------
-# Off unless SENTRY_DSN is set (sentry_sdk is then not even imported). Events are tagged with
-# the request id and scrubbed of what the logs redact and of email addresses; no user, cookie,
+# Off unless SENTRY_DSN is set (without it sentry_sdk is not even imported). Events carry
+# the request id as a tag and lose what the logs redact and email addresses; no user, cookie,
 # body, query string or frame variable is sent (apothecary.core.sentry).
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
 if SENTRY_DSN:
