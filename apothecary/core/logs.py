@@ -5,16 +5,22 @@
   forge a log line;
 - `RedactSecrets`: capability tokens in URLs (an order's /order/<token>/, the pay page, the
   confirmation page, a review link, a reset link: long random path segments and query
-  values) become [redacted], and so do card-like numbers (13 to 19 digits passing Luhn);
-- `UTCFormatter`: ISO 8601 time stamps in UTC, "2026-12-04T20:09:08.123Z".
+  values) become [redacted], and so do card-like numbers (13 to 19 digits passing Luhn); in
+  the message and in the text of a logged exception (its messages, not its frames);
+- `UTCFormatter`: ISO 8601 time stamps in UTC, "2026-12-04T20:09:08.123Z";
+- `JSONFormatter` (LOG_FORMAT=json): one JSON object a line, with the time, level, logger,
+  message, request id (core.request_id) and exception; JSON escapes the control characters.
 
+Before them, core.request_id's filter gives each record its request id (`%(request_id)s`).
 Both filters write the finished message into the record (its arguments merged), so every
 handler after them sees the cleaned text. Imports nothing of Django: LOGGING loads it before
 the apps."""
 
+import json
 import logging
 import re
 import time
+import traceback
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\r\n]")
 NAMED = {"\r": "\\r", "\n": "\\n"}  # a tab stays: it cannot start a line
@@ -74,9 +80,20 @@ class EscapeControlCharacters(logging.Filter):
         return True
 
 
+def redacted_exception(exc_info) -> str:
+    """An exception's text as logging writes it, with its messages redacted; the frames (file
+    paths, lines of code) as they are."""
+    chunks = traceback.TracebackException(*exc_info).format()
+    text = "".join(chunk if chunk.startswith('  File "') else redact(chunk) for chunk in chunks)
+    return text.removesuffix("\n")
+
+
 class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         _finish(record, redact)
+        if record.exc_info and not record.exc_text:
+            # Formatters write record.exc_text when it is set: the redacted one.
+            record.exc_text = redacted_exception(record.exc_info)
         return True
 
 
@@ -86,3 +103,25 @@ class UTCFormatter(logging.Formatter):
     def formatTime(self, record: logging.LogRecord, datefmt=None) -> str:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created))
         return f"{stamp}.{int(record.msecs):03d}Z"
+
+
+class JSONFormatter(UTCFormatter):
+    """One JSON object a line. `request_id` is RequestIdFilter's ("-" when no filter set it)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", "-"),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        # ASCII only: no character of a message can end the line (U+2028 and the like
+        # included), whatever reads it.
+        return json.dumps(entry, ensure_ascii=True)

@@ -2,6 +2,7 @@
 
 import logging
 import runpy
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,7 @@ def test_gunicorns_access_log_goes_through_the_same_filters_and_formatter():
             "b": "5120",
             "M": "12",
             "a": "curl\r\nINFO forged",
+            "{x-request-id}o": "0123456789abcdef0123456789abcdef",
         },
         None,
     )
@@ -112,6 +114,29 @@ def test_gunicorns_access_log_goes_through_the_same_filters_and_formatter():
     line = formatter.format(record)
 
     assert line.endswith(
-        'INFO gunicorn.access 10.0.0.1 "GET /checkout/done/[redacted]/ HTTP/1.1" 200 5120 12ms '
+        "INFO [0123456789abcdef0123456789abcdef] gunicorn.access "
+        '10.0.0.1 "GET /checkout/done/[redacted]/ HTTP/1.1" 200 5120 12ms '
         '"curl\\r\\nINFO forged"'
     )
+
+
+def test_a_logged_exceptions_messages_are_redacted_and_its_frames_kept():
+    token = "Ab3_xY9-kLmNoPqRsTuVwXyZ012345"
+    try:
+        try:
+            raise KeyError(f"/order/{token}/")
+        except KeyError as error:
+            raise RuntimeError(f"card 4242424242424242 for /pay/{token}/") from error
+    except RuntimeError:
+        record = logging.LogRecord(
+            "apothecary.test", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+        )
+
+    assert RedactSecrets().filter(record)
+    text = UTCFormatter("%(message)s").format(record)
+
+    messages = [line for line in text.splitlines() if line and not line.startswith(" ")]
+    assert token not in "\n".join(messages) and "4242424242424242" not in "\n".join(messages)
+    assert "KeyError: '/order/[redacted]/'" in text
+    assert "RuntimeError: card [card number] for /pay/[redacted]/" in text
+    assert f'File "{__file__}", line' in text  # the frames' paths as they are
