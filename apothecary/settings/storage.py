@@ -23,13 +23,15 @@ if MEDIA_STORAGE not in {"local", "s3"}:
 def s3_public_origin(*, bucket: str, endpoint_url: str, custom_domain: str) -> str:
     """Where browsers fetch the bucket's public files (img-src below): the CDN's domain, an
     S3-compatible server's own address (boto3 then names the bucket in the path), or AWS's
-    virtual host for the bucket. tests/core/test_s3_media.py compares it with the URLs
-    django-storages writes."""
+    virtual host for the bucket (its path for a bucket with dots in its name).
+    tests/core/test_s3_media.py compares it with the URLs django-storages writes."""
     if custom_domain:
         return f"https://{custom_domain}"
     if endpoint_url:
         parts = urlsplit(endpoint_url)
         return f"{parts.scheme}://{parts.netloc}"
+    if "." in bucket:  # not a valid host name under AWS's certificate: boto3 uses the path
+        return "https://s3.amazonaws.com"
     return f"https://{bucket}.s3.amazonaws.com"
 
 

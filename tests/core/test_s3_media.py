@@ -232,11 +232,12 @@ def test_s3_media_has_stable_public_urls_and_keeps_every_file(monkeypatch):
         {"AWS_S3_ENDPOINT_URL": "https://minio.example.com:9000"},
         {"AWS_S3_REGION_NAME": "eu-central-1"},
         {},
+        {"AWS_STORAGE_BUCKET_NAME": "media.shop.example.com"},
     ],
 )
 def test_pages_allow_images_from_where_the_storage_links_them(monkeypatch, variables):
     storage = load_storage_settings(
-        monkeypatch, MEDIA_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="shop-media", **variables
+        monkeypatch, MEDIA_STORAGE="s3", **{"AWS_STORAGE_BUCKET_NAME": "shop-media", **variables}
     )
     url = S3Storage(**storage.STORAGES["default"]["OPTIONS"]).url("images/patch.width-720.webp")
     parts = urlsplit(url)
