@@ -1,4 +1,5 @@
-from urllib.parse import urlencode
+import re
+from urllib.parse import urlencode, urlsplit
 
 from allauth import urls as allauth_urls
 from django.conf import settings
@@ -26,6 +27,7 @@ from apothecary.consent import urls as consent_urls
 from apothecary.contact import urls as contact_urls
 from apothecary.core.cache import public_content
 from apothecary.core.health import healthz, readyz
+from apothecary.core.media import serve_media
 from apothecary.core.views import robots_txt
 from apothecary.invoices import urls as invoices_urls
 from apothecary.newsletter import urls as newsletter_urls
@@ -95,10 +97,12 @@ urlpatterns = [
     path("robots.txt", public_content(robots_txt), name="robots_txt"),
 ]
 
-if settings.DEBUG or settings.SERVE_MEDIA:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded media from the local disk, public for a day (core.media); the view itself answers
+# 404 unless SERVE_MEDIA is on and the storage is the disk, and never serves documents/.
+if not urlsplit(settings.MEDIA_URL).netloc:
+    urlpatterns += [
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", serve_media)
+    ]
 
 urlpatterns += [
     # Wagtail's page-password form, counted per visitor and per restriction before Wagtail
