@@ -12,6 +12,7 @@ module is reloaded."""
 import importlib.util
 import io
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -281,6 +282,9 @@ def test_an_image_from_the_admin_is_shown_on_a_page_from_the_bucket(staff, bucke
     [rendition] = [r for r in image.renditions.all() if r.url == source]
     assert bucket() >= {f"media/{image.file.name}", f"media/{rendition.file.name}"}
     assert fetch(image.file.url)[2] == picture
+    # The page's og:image is the bucket's own absolute URL, not glued to the site's host.
+    [og] = re.findall(r'<meta property="og:image" content="([^"]+)"', page.content.decode())
+    assert og.startswith(f"{moto_endpoint}/") and fetch(og)[0] == 200
 
 
 @pytest.mark.django_db

@@ -26,3 +26,13 @@ def aria_current(context, url):
     if request is not None and url and request.path == url:
         return mark_safe('aria-current="page"')  # nosec B308
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url):
+    """`url` made absolute on the request's site (an og:image, a canonical link); a URL that is
+    absolute already (media in S3 or on a CDN) is left as it is."""
+    request = context.get("request")
+    if not url or request is None:
+        return url or ""
+    return request.build_absolute_uri(url)
