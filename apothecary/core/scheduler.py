@@ -197,11 +197,8 @@ def run(jobs: list[Job]) -> None:
         logger.info("scheduler: %s received, stopping", signal.Signals(signum).name)
         if scheduler.running:
             scheduler.shutdown(wait=True)
-        elif not stopped:  # before start() began its loop: leave before it does
-            stopped.append(signum)
+        else:  # before start(), or once stopped: nothing is under way
             raise SystemExit(0)
-
-    stopped = []
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
