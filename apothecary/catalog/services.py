@@ -5,12 +5,16 @@ Each function runs in a transaction (a savepoint inside the caller's): after its
 row stays locked until commit, so the stock read back for the movement is the one this
 change left. A change that takes a pack to its low-stock threshold or under it, from above,
 emails the staff once (core.notifications, keyed by that movement): the sales after it send
-nothing until a restock lifts the pack above the threshold again."""
+nothing until a restock lifts the pack above the threshold again. Apart from those,
+`low_stock_remind` (a daily task) reminds the staff of every pack still low, once a day."""
+
+from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 from apothecary.core.notifications import StaffEvent, notify_staff
 
@@ -163,13 +167,21 @@ def _record(
     return movement
 
 
-def _notify_low_stock(variant: Variant, movement: StockMovement) -> None:
+def _pack_and_left(variant: Variant) -> tuple[str, str]:
     pack = f"{variant.product.title}, {variant.name} ({variant.sku})"
-    left = "sold out" if variant.stock == 0 else f"{variant.stock} left"
+    return pack, "sold out" if variant.stock == 0 else f"{variant.stock} left"
+
+
+def _stock_page_url(variant: Variant) -> str:
+    return settings.WAGTAILADMIN_BASE_URL + reverse("packs:stock", args=[variant.pk])
+
+
+def _notify_low_stock(variant: Variant, movement: StockMovement) -> None:
+    pack, left = _pack_and_left(variant)
     cause = movement.get_kind_display().lower()
     if movement.reference:
         cause += f", {movement.reference}"
-    url = settings.WAGTAILADMIN_BASE_URL + reverse("packs:stock", args=[variant.pk])
+    url = _stock_page_url(variant)
     notify_staff(
         event=StaffEvent.LOW_STOCK,
         # One crossing, one email: the movement that crossed names it.
@@ -183,3 +195,28 @@ def _notify_low_stock(variant: Variant, movement: StockMovement) -> None:
             "the threshold and falls again.\n"
         ),
     )
+
+
+def low_stock_remind(*, today: date | None = None) -> int:
+    """The daily reminder: one staff email per active tracked pack at or under its low-stock
+    threshold (sold out included), keyed by the pack and the day (in TIME_ZONE), so running
+    it again that day sends nothing more. Returns how many were queued."""
+    today = today or timezone.localdate()
+    queued = 0
+    low = Variant.objects.filter(
+        active=True, stock__isnull=False, stock__lte=F("low_stock_threshold")
+    ).select_related("product")
+    for variant in low.order_by("pk"):
+        pack, left = _pack_and_left(variant)
+        queued += notify_staff(
+            event=StaffEvent.LOW_STOCK,
+            key=f"low_stock_daily:{variant.pk}:{today.isoformat()}",
+            subject=f"Still low on stock: {pack}, {left}",
+            body=(
+                f"{pack} is {left}: its low-stock threshold is {variant.low_stock_threshold}.\n\n"
+                f"Restock or adjust it here:\n{_stock_page_url(variant)}\n\n"
+                "This reminder comes once a day while the pack stays at or under its "
+                "threshold.\n"
+            ),
+        )
+    return queued

@@ -90,6 +90,8 @@ class NavigationSettings(BaseSiteSetting):
         verbose_name = "navigation"
 
 
-# Staff notifications live beside their sending code; Django finds their models here.
+# Staff notifications, the outbox and the scheduler's claims live beside their code; Django
+# finds their models here.
 from .notifications import StaffNotification, StaffNotificationSettings  # noqa: E402, F401
 from .outbox import OutgoingEmail  # noqa: E402, F401
+from .scheduler import ScheduledRun  # noqa: E402, F401

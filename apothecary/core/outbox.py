@@ -242,10 +242,12 @@ def due_emails(*, now=None, limit: int = 100) -> list[int]:
     )
 
 
-def send_due(*, now=None, limit: int = 100) -> tuple[int, int]:
-    """Send what is due; returns (sent, not sent this time)."""
+def send_due(*, now=None, limit: int = 100, progress=None) -> tuple[int, int]:
+    """Send what is due (`manage.py send_outbox` and the scheduled task); returns (sent, not
+    sent this time). `progress` wraps the list of ids, e.g. in a progress bar."""
     sent = failed = 0
-    for email_id in due_emails(now=now, limit=limit):
+    due = due_emails(now=now, limit=limit)
+    for email_id in progress(due) if progress else due:
         if deliver(email_id, now=now):
             sent += 1
         else:

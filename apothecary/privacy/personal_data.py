@@ -75,6 +75,10 @@ register(
 )
 register("core.StaffNotificationSettings", not_personal=same("staff addresses", "recipients"))
 register(
+    "core.ScheduledRun",
+    not_personal=same("the scheduler's record of a periodic job's run", "job", "task_result_id"),
+)
+register(
     "core.CreditedImage",
     not_personal=same(
         "a picture and its credit, uploaded by staff",

@@ -225,14 +225,9 @@ else:
         "EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend for a staging run."
     )
 
-# Background tasks: run immediately unless a worker backend is configured.
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
-        )
-    }
-}
+# Background tasks run at once, in the process that queues them; settings/tasks.py reads
+# TASKS_BACKEND (a database worker) and holds the schedule of periodic work.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Security: production refuses plain HTTP and sends strict headers.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from apothecary.core.outbox import deliver, due_emails
+from apothecary.core.outbox import send_due
 
 
 class Command(BaseCommand):
@@ -17,8 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
 
     def handle(self, *args, limit=500, quiet=False, **options):
-        due = due_emails(limit=limit)
-        sent = 0
-        for email_id in tqdm(due, desc="Emails", unit="email", disable=quiet or not due):
-            sent += deliver(email_id)
-        self.stdout.write(f"{sent} email(s) sent, {len(due) - sent} not sent this time.")
+        def progress(due):
+            return tqdm(due, desc="Emails", unit="email", disable=quiet or not due)
+
+        sent, not_sent = send_due(limit=limit, progress=progress)
+        self.stdout.write(f"{sent} email(s) sent, {not_sent} not sent this time.")
