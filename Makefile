@@ -9,7 +9,7 @@ LOCK   := requirements.lock
 # The suite runs on every core (pytest-xdist); PYTEST_WORKERS= runs it in one process.
 PYTEST_WORKERS ?= -n auto --dist worksteal
 
-.PHONY: run test lint format lock bench soak clean venv prod prod-stop prod-status
+.PHONY: run test lint format lock bench soak clean venv prod prod-stop prod-status prod-manage
 
 venv: $(VENV)/.installed
 
@@ -73,6 +73,11 @@ prod: venv
 
 prod-stop:
 	@$(BIN)/python deploy/stack.py stop
+
+# A management command with the stack's settings: make prod-manage ARGS="backup --keep 14"
+prod-manage:
+	@DATABASE_URL="$${DATABASE_URL-$(PROD_DATABASE_URL)}" \
+	REDIS_URL="$${REDIS_URL-$(PROD_REDIS_URL)}" $(BIN)/python deploy/stack.py manage $(ARGS)
 
 prod-status:
 	@$(BIN)/python deploy/stack.py status

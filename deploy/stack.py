@@ -1,6 +1,6 @@
 """The production stack on one machine: `make prod` (start), `make prod-stop` (stop).
 
-    .venv/bin/python deploy/stack.py start | stop | status
+    .venv/bin/python deploy/stack.py start | stop | status | manage ARGS...
 
 Starts, each as its own process, from this checkout and with production settings (DEBUG=0):
 nginx in front (deploy/nginx.conf.in: static files, media, gzip, keep-alive, health checks),
@@ -264,7 +264,9 @@ def http_status(url: str, timeout: float = 2.0) -> int | None:
 
 
 # --- start -------------------------------------------------------------------------------------
-def app_environment(config: Config) -> dict:
+def app_environment(config: Config, *, quiet: bool = False) -> dict:
+    """The environment every process of the stack runs with (and `manage` commands)."""
+    say_ = (lambda message: None) if quiet else say
     env = dict(os.environ)
     secret = os.environ.get("SECRET_KEY")
     if not secret:
@@ -272,7 +274,7 @@ def app_environment(config: Config) -> dict:
         if not key_file.exists():
             key_file.write_text(secrets.token_urlsafe(50))
             key_file.chmod(0o600)
-            say(f"made a secret key in {key_file}")
+            say_(f"made a secret key in {key_file}")
         secret = key_file.read_text().strip()
     env.update(
         DEBUG="0",
@@ -294,10 +296,10 @@ def app_environment(config: Config) -> dict:
     if not env.get("EMAIL_URL") and not env.get("EMAIL_BACKEND"):
         env["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
         env["EMAIL_FILE_PATH"] = str(config.dir / "mail")
-        say(f"no EMAIL_URL: emails are written to {config.dir / 'mail'}")
+        say_(f"no EMAIL_URL: emails are written to {config.dir / 'mail'}")
     if not env.get("STRIPE_SECRET_KEY") and not env.get("PAYPAL_CLIENT_ID"):
         env.setdefault("ALLOW_DUMMY_PAYMENTS", "1")
-        say("no STRIPE_SECRET_KEY: the dummy payment provider takes the orders (no money)")
+        say_("no STRIPE_SECRET_KEY: the dummy payment provider takes the orders (no money)")
     return env
 
 
@@ -382,7 +384,9 @@ def start(config: Config) -> None:
                 ],
                 env,
             )
-        spawn(config, records, "worker", [str(PYTHON), "manage.py", "db_worker"], env)
+        spawn(
+            config, records, "worker", [str(PYTHON), "manage.py", "db_worker", "--no-reload"], env
+        )
         spawn(config, records, "scheduler", [str(PYTHON), "manage.py", "run_scheduler"], env)
         conf = nginx_config(config, env)
         nginx = [config.nginx, "-p", f"{config.run}/", "-e", str(config.logs / "nginx-error.log")]
@@ -450,12 +454,27 @@ def status(config: Config) -> int:
     return 0 if all(alive(r) for r in records) else 1
 
 
+def manage_command(config: Config, args: list[str]) -> int:
+    """`manage.py ARGS` with the stack's settings and state (a shell, a backup, a command)."""
+    if not config.dir.exists():
+        raise StackError(f"no stack in {config.dir}: make prod first")
+    required("DATABASE_URL")
+    required("REDIS_URL")
+    env = app_environment(config, quiet=True)
+    return subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, env=env).returncode
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[1] not in {"start", "stop", "status"}:
+    command = argv[1] if len(argv) > 1 else ""
+    if command not in {"start", "stop", "status", "manage"} or (
+        command != "manage" and len(argv) != 2
+    ):
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     try:
         config = Config()
+        if command == "manage":
+            return manage_command(config, argv[2:])
         if argv[1] == "start":
             start(config)
         elif argv[1] == "stop":

@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 NGINX = os.environ.get("NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
 PG = os.environ.get("STACK_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("STACK_REDIS", "redis://127.0.0.1:6379/5")
-ADMIN_EMAIL = "admin@example.com"
 
 
 def free_ports(count: int) -> list[int]:
@@ -87,19 +86,7 @@ class Stack:
 
     def shell(self, code: str) -> str:
         """Python run by `manage.py shell` with the stack's settings; returns what it printed."""
-        env = {**self.env, "DEBUG": "0", "VAR_DIR": str(self.dir), "TASKS_BACKEND": "database"}
-        env["SECRET_KEY"] = (self.dir / "secret_key").read_text().strip()
-        env.setdefault("ALLOW_DUMMY_PAYMENTS", "1")
-        env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-        env.setdefault("EMAIL_FILE_PATH", str(self.dir / "mail"))
-        result = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-v0", "-c", code],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        result = self.run("manage", "shell", "-v0", "-c", code)
         assert result.returncode == 0, result.stderr
         return result.stdout.strip()
 
