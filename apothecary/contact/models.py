@@ -44,10 +44,27 @@ class ContactSettings(BaseSiteSetting):
         + ", ".join(DEFAULT_SUBJECTS)
         + ".",
     )
+    saved_replies = StreamField(
+        [
+            (
+                "reply",
+                blocks.StructBlock(
+                    [
+                        ("title", blocks.CharBlock(max_length=80, label="Title")),
+                        ("text", blocks.TextBlock(label="Text")),
+                    ],
+                    label="Saved reply",
+                ),
+            )
+        ],
+        blank=True,
+        use_json_field=True,
+        help_text="Answers staff can start a reply from in the inbox, in this order.",
+    )
     # How long messages are kept is settings.PRIVACY_RETENTION_DAYS["contact_messages"]: one
     # period for every site, the one the privacy policy states.
 
-    panels = [FieldPanel("staff_email"), FieldPanel("subjects")]
+    panels = [FieldPanel("staff_email"), FieldPanel("subjects"), FieldPanel("saved_replies")]
 
     class Meta:
         verbose_name = "contact form"
@@ -56,6 +73,15 @@ class ContactSettings(BaseSiteSetting):
         labels = [str(block.value).strip() for block in self.subjects]
         labels = list(dict.fromkeys(label for label in labels if label))  # no blank, no repeat
         return labels or list(DEFAULT_SUBJECTS)
+
+    def saved_reply_list(self) -> list[tuple[str, str]]:
+        """(title, text) of each saved reply that has both, in the editor's order."""
+        replies = []
+        for block in self.saved_replies:
+            title, text = str(block.value["title"]).strip(), str(block.value["text"]).strip()
+            if title and text:
+                replies.append((title, text))
+        return replies
 
 
 class ContactPage(RoutablePageMixin, BasePage):
@@ -178,6 +204,21 @@ class ContactMessage(models.Model):
     )
     staff_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Threading. `msgid`: ours (given with the first reply) for a message from the form,
+    # the sender's own Message-ID for one that came by email; replies point to it.
+    msgid = models.CharField(
+        "Message-ID", max_length=255, blank=True, db_index=True, editable=False
+    )
+    conversation = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        editable=False,
+        help_text="The first message of the conversation this one answers (by email).",
+    )
+    received_by_email = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -196,6 +237,36 @@ class ContactMessage(models.Model):
     def __str__(self) -> str:
         # No name or address here: admin logs keep this label after the message is deleted.
         return f"Message {self.pk} ({self.subject})"
+
+
+class ContactReply(models.Model):
+    """One answer a staff member sent from the inbox to the message's sender, by email."""
+
+    message = models.ForeignKey(ContactMessage, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contact_replies",
+    )
+    text = models.TextField()
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    msgid = models.CharField("Message-ID", max_length=255, db_index=True)
+    email = models.ForeignKey(
+        "core.OutgoingEmail",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = "reply"
+
+    def __str__(self) -> str:
+        return f"Reply {self.pk} to message {self.message_id}"  # message_id: the FK's pk
 
 
 def statuses_from(status: str) -> list[str]:

@@ -1,9 +1,12 @@
 """Every write of the contact app: storing a message, changing its status or assignee, noting
-that its emails went out, and deleting messages past their retention period."""
+that its emails went out, answering it by email (reply_send), storing the sender's answer that
+came back by email (message_receive), and deleting messages past their retention period."""
 
 import datetime
 import logging
+import secrets
 import uuid
+from urllib.parse import urlparse
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,7 +18,7 @@ from apothecary.core.machines import transition
 from apothecary.core.ratelimit import hit
 from apothecary.orders.models import Order
 
-from .models import STATUS_TRANSITIONS, ContactMessage
+from .models import STATUS_TRANSITIONS, ContactMessage, ContactReply, MessageStatus
 
 logger = logging.getLogger(__name__)
 
@@ -175,3 +178,162 @@ def messages_delete_expired(*, now: datetime.datetime | None = None) -> int:
     if deleted:
         logger.info("contact: %s messages past their retention period deleted", deleted)
     return deleted
+
+
+# Answering from the inbox, and the answers that come back by email.
+
+REPLY_MAX_LENGTH = 20_000  # characters of a reply staff write
+RECEIVED_MAX_LENGTH = 20_000  # characters kept of a message that came by email
+MAX_REFERENCES = 450  # characters of the References header (the outbox allows 500)
+
+
+def new_msgid(label: str) -> str:
+    """A Message-ID of ours: `<contact-<label>-<random>@<the site's host>>`, unguessable."""
+    host = urlparse(settings.WAGTAILADMIN_BASE_URL).hostname or "localhost"
+    return f"<contact-{label}-{secrets.token_hex(8)}@{host}>"
+
+
+def _thread_msgids(root: ContactMessage) -> list[str]:
+    """The Message-IDs of a conversation, oldest first: its messages and our replies."""
+    messages = [root, *root.follow_ups.all()]
+    dated = [(m.created_at, m.msgid) for m in messages if m.msgid]
+    dated += [
+        (r.sent_at, r.msgid) for r in ContactReply.objects.filter(message__in=messages) if r.msgid
+    ]
+    return [msgid for _, msgid in sorted(dated)]
+
+
+def _references(msgids: list[str]) -> str:
+    """The References header: the first of the thread and as many of the latest as fit."""
+    if not msgids:
+        return ""
+    first, rest = msgids[0], msgids[1:]
+    kept: list[str] = []
+    for msgid in reversed(rest):
+        if len(" ".join([first, msgid, *kept])) > MAX_REFERENCES:
+            break
+        kept.insert(0, msgid)
+    return " ".join([first, *kept])
+
+
+def reply_subject(message: ContactMessage) -> str:
+    subject = " ".join(message.subject.split()) or "Your message to us"
+    return subject if subject.lower().startswith("re:") else f"Re: {subject}"
+
+
+@transaction.atomic
+def reply_send(*, message_id: int, text: str, author) -> ContactReply:
+    """Answer a message by email: the reply is stored, queued in the outbox (from the store's
+    address, threaded under the message with In-Reply-To and References) and the message is
+    marked answered (message_update) unless it is closed. Refused with ContactRefused when
+    the text is empty or too long: nothing is stored or sent."""
+    text = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+    if not text:
+        raise ContactRefused("Write your reply before sending it.", field="text")
+    if len(text) > REPLY_MAX_LENGTH:
+        raise ContactRefused(
+            f"A reply has at most {REPLY_MAX_LENGTH} characters; this one has {len(text)}.",
+            field="text",
+        )
+    from apothecary.core.outbox import queue_email
+
+    message = ContactMessage.objects.select_for_update().get(pk=message_id)
+    if not message.msgid:  # its id is given once, with the first reply, and kept
+        message.msgid = new_msgid(str(message.pk))
+        ContactMessage.objects.filter(pk=message.pk).update(msgid=message.msgid)
+    root = message.conversation or message
+    msgid = new_msgid(f"{message.pk}-reply")
+    reply_to = getattr(settings, "CONTACT_REPLY_TO_EMAIL", "")
+    email = queue_email(
+        key=f"contact:{message.pk}:reply:{msgid}",
+        kind="contact_reply",
+        to=message.email,
+        reply_to=reply_to,
+        subject=reply_subject(message),
+        text=text + "\n",
+        headers={
+            "Message-ID": msgid,
+            "In-Reply-To": message.msgid,
+            "References": _references(
+                [m for m in _thread_msgids(root) if m != message.msgid] + [message.msgid]
+            ),
+        },
+    )
+    reply = ContactReply.objects.create(message=message, author=author, text=text, msgid=msgid)
+    if email is not None:
+        ContactReply.objects.filter(pk=reply.pk).update(email=email)
+        reply.email = email
+    if message.status == MessageStatus.NEW:
+        message_update(
+            message_id=message.pk,
+            status=MessageStatus.ANSWERED,
+            assigned_to=message.assigned_to,
+            actor=author,
+        )
+    log(
+        instance=message,
+        action="contact.message.reply",
+        user=author,
+        data={"reply": reply.pk},  # no address: the log outlives the message
+    )
+    logger.info("contact: message %s answered (reply %s queued)", message.pk, reply.pk)
+    return reply
+
+
+def _thread_of(msgids: list[str]) -> ContactMessage | None:
+    """The message one of `msgids` names (ours, or a reply of ours to it), latest id first."""
+    for msgid in reversed(msgids):
+        found = ContactMessage.objects.filter(msgid=msgid).order_by("pk").first()
+        if found is None:
+            reply = ContactReply.objects.filter(msgid=msgid).select_related("message").first()
+            found = reply.message if reply else None
+        if found is not None:
+            return found
+    return None
+
+
+@transaction.atomic
+def message_receive(
+    *, name: str, email: str, subject: str, text: str, msgid: str, refers_to: list[str]
+) -> ContactMessage:
+    """Store a message that came by email (manage.py receive_email). When it answers a
+    conversation of ours (`refers_to`: its In-Reply-To and References) and comes from the
+    address that conversation is with, it joins it; from any other address it is stored on its
+    own, unlinked (anyone can copy a Message-ID into a header). The same email received twice
+    (the same Message-ID) is stored once."""
+    key = uuid.uuid5(uuid.NAMESPACE_URL, f"email:{msgid}") if msgid else uuid.uuid4()
+    existing = ContactMessage.objects.filter(submission_key=key).first()
+    if existing is not None:
+        logger.info("contact: email %s received again; nothing new stored", existing.pk)
+        return existing
+    earlier = _thread_of(refers_to)
+    root = None
+    if earlier is not None:
+        root = earlier.conversation or earlier
+        if root.email.strip().lower() != email.strip().lower():
+            logger.warning(
+                "contact: an email answering message %s came from another address; stored "
+                "on its own",
+                root.pk,
+            )
+            root = None
+    site = root.site if root else Site.objects.filter(is_default_site=True).first()
+    message = ContactMessage.objects.create(
+        submission_key=key,
+        site=site,
+        name=(name.strip() or email.split("@")[0])[:120],
+        email=email.strip(),
+        subject=(" ".join(subject.split()) or "(no subject)")[:80],
+        order_number=root.order_number if root else "",
+        order=root.order if root else None,
+        text=text[:RECEIVED_MAX_LENGTH],
+        msgid=msgid[:255],
+        conversation=root,
+        received_by_email=True,
+    )
+    logger.info(
+        "contact: email stored as message %s%s",
+        message.pk,
+        f" in the conversation of message {root.pk}" if root else "",
+    )
+    return message

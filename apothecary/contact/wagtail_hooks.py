@@ -1,11 +1,15 @@
 """The contact inbox in the Wagtail admin ("Store" menu, "Inbox"): a filtered, searchable list
 with a CSV export, and a page per message to read it and change its status or assignee.
 
-Messages come only from the contact form: there is no add or copy view. The edit view saves
-through services.message_update, which checks the status transitions and logs each change."""
+Messages come only from the contact form and by email: there is no add or copy view. The edit
+view saves through services.message_update, which checks the status transitions and logs each
+change; its second form answers the sender by email (services.reply_send), starting from a
+saved reply (Settings > Contact form) if wanted, and the page shows the conversation."""
 
 import django_filters
 from django import forms
+from django.contrib import messages as flash
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
@@ -17,15 +21,16 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.log_actions import LogFormatter
+from wagtail.models import Site
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
 from apothecary.core.admin.exports import SafeSpreadsheetExportMixin
 from apothecary.core.admin.viewsets import BaseModelViewSet
 from apothecary.core.machines import InvalidTransition
 
-from .models import ContactMessage, MessageStatus, statuses_from
-from .selectors import staff_label, staff_users
-from .services import message_update, staff_name
+from .models import ContactMessage, ContactSettings, MessageStatus, statuses_from
+from .selectors import conversation_history, orders_of, staff_label, staff_users
+from .services import ContactRefused, message_update, reply_send, staff_name
 
 
 def received_display(message: ContactMessage) -> str:
@@ -127,9 +132,81 @@ class MessageAdminForm(WagtailAdminModelForm):
             self.fields["assigned_to"].label_from_instance = staff_label
 
 
+class ReplyForm(forms.Form):
+    """The answer to the sender, plain text; a saved reply can fill it in (no JavaScript: the
+    "Use this saved reply" button sends the form back with the text filled in)."""
+
+    saved_reply = forms.TypedChoiceField(
+        label="Saved reply", required=False, coerce=int, empty_value=None
+    )
+    text = forms.CharField(
+        label="Your reply",
+        required=False,  # refused by services.reply_send when empty, with its own words
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
+    )
+
+    def __init__(self, *args, saved: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.saved = saved
+        self.fields["saved_reply"].choices = [("", "Choose a saved reply")] + [
+            (index, title) for index, (title, _) in enumerate(saved)
+        ]
+
+
 class MessageEditView(EditView):
     template_name = "contact/admin/message_edit.html"
     success_message = "%(object)s saved."
+    reply_action = None  # "send" or "use_saved" when the reply form was posted
+
+    def saved_replies(self) -> list[tuple[str, str]]:
+        site = self.object.site or Site.objects.filter(is_default_site=True).first()
+        return ContactSettings.for_site(site).saved_reply_list() if site else []
+
+    def post(self, request, *args, **kwargs):
+        self.reply_action = request.POST.get("reply_action")
+        if self.reply_action not in {"send", "use_saved"}:
+            self.reply_action = None
+            return super().post(request, *args, **kwargs)
+        if not hasattr(self, "object"):
+            self.object = self.get_object()
+        saved = self.saved_replies()
+        reply_form = ReplyForm(request.POST, saved=saved)
+        if not reply_form.is_valid():
+            return self.render_reply_form(reply_form, status=400)
+        if self.reply_action == "use_saved":
+            chosen = reply_form.cleaned_data["saved_reply"]
+            if chosen is None:
+                reply_form.add_error("saved_reply", "Choose a saved reply first.")
+                return self.render_reply_form(reply_form, status=400)
+            data = request.POST.copy()
+            data["text"] = saved[chosen][1]
+            return self.render_reply_form(ReplyForm(data, saved=saved), status=200)
+        try:
+            reply_send(
+                message_id=self.object.pk,
+                text=reply_form.cleaned_data["text"],
+                author=request.user,
+            )
+        except ContactRefused as refusal:
+            reply_form.add_error(refusal.field or None, refusal.message)
+            return self.render_reply_form(reply_form, status=refusal.status)
+        flash.success(request, f"Your reply to {self.object.email} is on its way.")
+        return redirect(self.get_edit_url())
+
+    def render_reply_form(self, reply_form, *, status: int):
+        self.reply_form = reply_form
+        self.form = self.get_form()  # the status form, unbound: it was not what was sent
+        response = self.render_to_response(self.get_context_data(form=self.form))
+        response.status_code = status
+        return response
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.reply_action:
+            kwargs.pop("data", None)
+            kwargs.pop("files", None)
+        return kwargs
 
     def save_instance(self):
         return message_update(
@@ -157,9 +234,15 @@ class MessageEditView(EditView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["contact_message"] = ContactMessage.objects.select_related(
-            "order", "assigned_to"
-        ).get(pk=self.object.pk)
+        message = ContactMessage.objects.select_related("order", "assigned_to", "conversation").get(
+            pk=self.object.pk
+        )
+        context["contact_message"] = message
+        context["reply_form"] = getattr(self, "reply_form", None) or ReplyForm(
+            saved=self.saved_replies()
+        )
+        context["history"] = conversation_history(message)
+        context["orders"] = orders_of(message)
         return context
 
 
@@ -225,6 +308,13 @@ def register_inbox_viewset():
 
 @hooks.register("register_log_actions")
 def register_contact_log_actions(actions):
+    @actions.register_action("contact.message.reply")
+    class MessageReplyFormatter(LogFormatter):
+        label = "Reply by email"
+
+        def format_message(self, log_entry):
+            return "Replied to the sender by email"
+
     @actions.register_action("contact.message.update")
     class MessageUpdateFormatter(LogFormatter):
         label = "Change status or assignee"
