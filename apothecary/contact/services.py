@@ -243,7 +243,7 @@ def reply_send(*, message_id: int, text: str, author) -> ContactReply:
         ContactMessage.objects.filter(pk=message.pk).update(msgid=message.msgid)
     root = message.conversation or message
     msgid = new_msgid(f"{message.pk}-reply")
-    reply_to = getattr(settings, "CONTACT_REPLY_TO_EMAIL", "")
+    reply_to = settings.CONTACT_REPLY_TO_EMAIL
     email = queue_email(
         key=f"contact:{message.pk}:reply:{msgid}",
         kind="contact_reply",

@@ -322,6 +322,9 @@ STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "")
 # Contact form: messages accepted per visitor address per hour, and per email address per day.
 CONTACT_LIMIT_PER_IP = int(os.environ.get("CONTACT_LIMIT_PER_IP", "5"))
 CONTACT_LIMIT_PER_EMAIL = int(os.environ.get("CONTACT_LIMIT_PER_EMAIL", "5"))
+# Reply-To of the answers sent from the inbox, e.g. the address piped into `manage.py
+# receive_email` (docs/operations.md); empty: none, the customer answers DEFAULT_FROM_EMAIL.
+CONTACT_REPLY_TO_EMAIL = os.environ.get("CONTACT_REPLY_TO_EMAIL", "")
 
 # Payments (django-payments): the dummy provider unless Stripe keys are given.
 PAYMENT_MODEL = "payments.Payment"
