@@ -25,13 +25,16 @@ def contact_page(spec: dict, *, body: str) -> ContactPage:
 
 
 def seed_contact_settings(site, report) -> None:
-    """The staff address and subjects, unless an editor has set them already."""
+    """The staff address, subjects and saved replies, unless an editor has set them already."""
     spec = content.read("contact")
     contact = ContactSettings.for_site(site)
     if contact.staff_email or contact.subjects:
         return
     contact.staff_email = spec["staff_email"]
     contact.subjects = json.dumps([{"type": "subject", "value": s} for s in spec["subjects"]])
+    contact.saved_replies = json.dumps(
+        [{"type": "reply", "value": reply} for reply in spec.get("saved_replies", [])]
+    )
     contact.save()
     report.created.append("contact settings")
 
