@@ -27,6 +27,14 @@ def _selectors():
     return selectors
 
 
+def archive_description(topic: str, count: int, brand_name: str = "") -> str:
+    """The meta description of an archive of posts (a tag's): what they are about, whose
+    they are and how many, e.g. "Posts about Zinc from B12 Patch: 3 articles, newest first."."""
+    whose = f" from {brand_name}" if brand_name.strip() else ""
+    articles = "1 article" if count == 1 else f"{count} articles"
+    return f"Posts about {topic}{whose}: {articles}, newest first."
+
+
 class BlogIndexPage(RoutablePageMixin, BasePage):
     intro = models.TextField(blank=True)
 
@@ -71,6 +79,7 @@ class BlogIndexPage(RoutablePageMixin, BasePage):
             raise Http404("No posts carry that tag.")
         page_obj = self.paginate(request, posts)
         trail_url = request.build_absolute_uri(request.path)
+        brand_name = BrandSettings.for_request(request).brand_name
         return self.render(
             request,
             template="blog/blog_tag_archive.html",
@@ -78,6 +87,9 @@ class BlogIndexPage(RoutablePageMixin, BasePage):
                 "tag": tag,
                 "page_obj": page_obj,
                 "archive_title": f"Posts tagged \u2018{tag.name}\u2019",
+                "archive_description": archive_description(
+                    tag.name, page_obj.paginator.count, brand_name
+                ),
                 "extra_breadcrumb": (f"Posts tagged \u2018{tag.name}\u2019", trail_url),
             },
         )
