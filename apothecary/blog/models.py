@@ -15,6 +15,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from apothecary.compliance.seo import last_updated
 from apothecary.core import seo
 from apothecary.core.models import BrandSettings
 from apothecary.pages.blocks import BodyBlock, image_credits
@@ -190,8 +191,9 @@ class BlogPostPage(BasePage):
             "mainEntityOfPage": seo.absolute_url(request, self),
             "publisher": {"@type": "Organization", "name": brand.brand_name},
         }
-        if self.last_published_at:
-            data["dateModified"] = self.last_published_at.isoformat()
+        changed_at = self.content_updated_at or self.last_published_at
+        if changed_at and last_updated(self):  # the "Last updated" the post shows, if any
+            data["dateModified"] = changed_at.isoformat()
         if self.author:
             data["author"] = {"@type": "Person", "name": self.author}
         else:

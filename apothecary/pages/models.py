@@ -16,6 +16,7 @@ from apothecary.core.models import BrandSettings, CreditedImage
 from apothecary.research.library import research_library
 
 from .blocks import BodyBlock, image_credits
+from .content_dates import decide_content_updated
 
 
 class BasePage(Page):
@@ -50,6 +51,15 @@ class BasePage(Page):
             "page is published (empty: not decided yet; see compute_names_product)."
         ),
     )
+    content_updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "When the words readers see last changed: set when a publication changes the title "
+            "or the content tab, kept when only the promote or settings tabs changed."
+        ),
+    )
 
     # A page type whose pages always show the health disclaimer says so (catalog's ProductPage).
     always_shows_health_disclaimer = False
@@ -78,6 +88,11 @@ class BasePage(Page):
         return bool(
             self.always_shows_health_disclaimer or self.show_health_disclaimer or self.names_product
         )
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None and self.pk and self.live and self.live_revision_id:
+            decide_content_updated(self)
+        return super().save(*args, **kwargs)
 
     def make_preview_request(self, *args, **kwargs):
         # A preview shows the words as they are in the editor, not as last published.

@@ -126,9 +126,7 @@ def test_search_finds_an_order_by_its_number(admin_client, orders):
     assert listed(response) == {number}
 
 
-def test_search_finds_an_order_by_its_shipping_or_billing_city_and_postcode(
-    admin_client, orders
-):
+def test_search_finds_an_order_by_its_shipping_or_billing_city_and_postcode(admin_client, orders):
     Order.objects.filter(pk=orders["paid"].pk).update(
         shipping_city="Bletchley", shipping_postcode="MK3 6EB"
     )
