@@ -127,6 +127,15 @@ class BlogPostPage(BasePage):
     header_image_alt = models.CharField(max_length=250, blank=True)
     body = StreamField(BodyBlock(), use_json_field=True)
     tags = ClusterTaggableManager(through=BlogPostTag, blank=True)
+    mentions_condition = models.BooleanField(
+        null=True,
+        default=None,
+        editable=False,
+        help_text=(
+            "Whether the post's words name a disease or condition of the claims checker's "
+            "lists, decided when it is published: such a post shows the health disclaimer."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -158,6 +167,12 @@ class BlogPostPage(BasePage):
         super().clean()
         if self.header_image_id and not self.header_image_alt.strip():
             raise ValidationError({"header_image_alt": "Describe the header image (alt text)."})
+
+    @property
+    def shows_health_disclaimer(self) -> bool:
+        """Also when the post discusses a condition the claims checker knows (decided at
+        publish, like names_product), whether or not the editor ticked the box."""
+        return super().shows_health_disclaimer or bool(self.mentions_condition)
 
     def tag_list(self) -> list[Tag]:
         """The post's tags, read once per instance."""

@@ -10,7 +10,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from apothecary.compliance.names_product import page_names_product
+from apothecary.compliance.names_product import page_decisions
 from apothecary.core import seo
 from apothecary.core.models import BrandSettings, CreditedImage
 from apothecary.research.library import research_library
@@ -96,7 +96,8 @@ class BasePage(Page):
 
     def make_preview_request(self, *args, **kwargs):
         # A preview shows the words as they are in the editor, not as last published.
-        self.names_product = page_names_product(self)
+        for name, value in page_decisions(self).items():
+            setattr(self, name, value)
         return super().make_preview_request(*args, **kwargs)
 
     def get_description(self) -> str:
