@@ -15,6 +15,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from apothecary.compliance.seo import last_updated
 from apothecary.core import seo
 from apothecary.core.models import BrandSettings
 from apothecary.pages.blocks import BodyBlock, image_credits
@@ -25,6 +26,14 @@ def _selectors():
     from . import selectors  # selectors import these models
 
     return selectors
+
+
+def archive_description(topic: str, count: int, brand_name: str = "") -> str:
+    """The meta description of an archive of posts (a tag's): what they are about, whose
+    they are and how many, e.g. "Posts about Zinc from B12 Patch: 3 articles, newest first."."""
+    whose = f" from {brand_name}" if brand_name.strip() else ""
+    articles = "1 article" if count == 1 else f"{count} articles"
+    return f"Posts about {topic}{whose}: {articles}, newest first."
 
 
 class BlogIndexPage(RoutablePageMixin, BasePage):
@@ -71,6 +80,7 @@ class BlogIndexPage(RoutablePageMixin, BasePage):
             raise Http404("No posts carry that tag.")
         page_obj = self.paginate(request, posts)
         trail_url = request.build_absolute_uri(request.path)
+        brand_name = BrandSettings.for_request(request).brand_name
         return self.render(
             request,
             template="blog/blog_tag_archive.html",
@@ -78,6 +88,9 @@ class BlogIndexPage(RoutablePageMixin, BasePage):
                 "tag": tag,
                 "page_obj": page_obj,
                 "archive_title": f"Posts tagged \u2018{tag.name}\u2019",
+                "archive_description": archive_description(
+                    tag.name, page_obj.paginator.count, brand_name
+                ),
                 "extra_breadcrumb": (f"Posts tagged \u2018{tag.name}\u2019", trail_url),
             },
         )
@@ -114,6 +127,15 @@ class BlogPostPage(BasePage):
     header_image_alt = models.CharField(max_length=250, blank=True)
     body = StreamField(BodyBlock(), use_json_field=True)
     tags = ClusterTaggableManager(through=BlogPostTag, blank=True)
+    mentions_condition = models.BooleanField(
+        null=True,
+        default=None,
+        editable=False,
+        help_text=(
+            "Whether the post's words name a disease or condition of the claims checker's "
+            "lists, decided when it is published: such a post shows the health disclaimer."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -145,6 +167,12 @@ class BlogPostPage(BasePage):
         super().clean()
         if self.header_image_id and not self.header_image_alt.strip():
             raise ValidationError({"header_image_alt": "Describe the header image (alt text)."})
+
+    @property
+    def shows_health_disclaimer(self) -> bool:
+        """Also when the post discusses a condition the claims checker knows (decided at
+        publish, like names_product), whether or not the editor ticked the box."""
+        return super().shows_health_disclaimer or bool(self.mentions_condition)
 
     def tag_list(self) -> list[Tag]:
         """The post's tags, read once per instance."""
@@ -178,8 +206,9 @@ class BlogPostPage(BasePage):
             "mainEntityOfPage": seo.absolute_url(request, self),
             "publisher": {"@type": "Organization", "name": brand.brand_name},
         }
-        if self.last_published_at:
-            data["dateModified"] = self.last_published_at.isoformat()
+        changed_at = self.content_updated_at or self.last_published_at
+        if changed_at and last_updated(self):  # the "Last updated" the post shows, if any
+            data["dateModified"] = changed_at.isoformat()
         if self.author:
             data["author"] = {"@type": "Person", "name": self.author}
         else:

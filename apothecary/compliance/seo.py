@@ -45,15 +45,29 @@ def medical_web_page(page, request) -> dict | None:
     return data
 
 
+def _local_date(value):
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value)
+    return value if isinstance(value, datetime.date) else None
+
+
 def last_updated(page):
-    """The date a reader is told the page was last updated: the day it was last published, or
-    a post's own date when that is later (a post can be dated ahead of its publication)."""
-    dates = []
-    if getattr(page, "last_published_at", None):
-        dates.append(timezone.localdate(page.last_published_at))
-    own_date = getattr(page, "date", None)
-    if isinstance(own_date, datetime.datetime):
-        own_date = timezone.localdate(own_date)
-    if isinstance(own_date, datetime.date):
-        dates.append(own_date)
-    return max(dates) if dates else None
+    """The date a reader is told the page was last updated: the day its words last changed
+    (`content_updated_at`, which a publication touching only the promote or settings tabs does
+    not move; `last_published_at` for a page that has none yet). A dated page (a post) already
+    shows its own date, so it says "Last updated" only when its words changed after it was
+    first published and on a later day than its date: an imported 2012 post says nothing until
+    an editor changes what it says."""
+    changed_at = getattr(page, "content_updated_at", None) or getattr(
+        page, "last_published_at", None
+    )
+    changed = _local_date(changed_at)
+    if changed is None:
+        return None
+    own_date = _local_date(getattr(page, "date", None))
+    if own_date is None:
+        return changed
+    first_published_at = getattr(page, "first_published_at", None)
+    if first_published_at is not None and changed_at <= first_published_at:
+        return None
+    return changed if changed > own_date else None

@@ -7,7 +7,7 @@ from wagtail.signals import page_published, page_unpublished
 from .checker import is_product_page, product_page_models
 from .models import ClaimPhraseList
 from .names_product import (
-    FIELD,
+    decided_fields,
     names_product_models,
     names_product_update,
     names_product_update_all,
@@ -35,9 +35,9 @@ def decide_again_when_phrases_change(sender, raw=False, **kwargs):
 
 
 def decide_after_migrate(sender, apps=None, plan=None, verbosity=1, **kwargs):
-    """After `migrate`, decide the live pages not decided yet (pages live before the field was
-    added) with today's code. Skipped when migrating backwards, and for a page type whose
-    table has no such column yet in the migrated state (`apps`). `flush` sends this signal
+    """After `migrate`, decide the live pages not decided yet (pages live before a decided field
+    was added) with today's code. Skipped when migrating backwards, and for a page type whose
+    table lacks one of its decided columns in the migrated state (`apps`). `flush` sends this signal
     too, without a state: the tables are then those of the models."""
     if any(backwards for _, backwards in plan or []):
         return
@@ -48,7 +48,8 @@ def decide_after_migrate(sender, apps=None, plan=None, verbosity=1, **kwargs):
                 state = apps.get_model(model._meta.app_label, model._meta.model_name)
             except LookupError:
                 continue
-            if not any(f.name == FIELD for f in state._meta.get_fields()):
+            in_state = {f.name for f in state._meta.get_fields()}
+            if not set(decided_fields(model)) <= in_state:
                 continue
         ready.append(model)
     changed = names_product_update_all(undecided_only=True, models=ready)

@@ -167,7 +167,15 @@ class OrderViewSet(ActionOnlyViewSetMixin, BaseModelViewSet):
         ),
     ]
     filterset_class = OrderFilterSet
-    search_fields = ["number", "email", "shipping_name"]
+    search_fields = [
+        "number",
+        "email",
+        "shipping_name",
+        "shipping_city",
+        "shipping_postcode",
+        "billing_city",
+        "billing_postcode",
+    ]
     list_export = [
         "number",
         "created_at",

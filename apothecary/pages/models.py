@@ -10,12 +10,13 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from apothecary.compliance.names_product import page_names_product
+from apothecary.compliance.names_product import page_decisions
 from apothecary.core import seo
 from apothecary.core.models import BrandSettings, CreditedImage
 from apothecary.research.library import research_library
 
 from .blocks import BodyBlock, image_credits
+from .content_dates import decide_content_updated
 
 
 class BasePage(Page):
@@ -50,6 +51,15 @@ class BasePage(Page):
             "page is published (empty: not decided yet; see compute_names_product)."
         ),
     )
+    content_updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "When the words readers see last changed: set when a publication changes the title "
+            "or the content tab, kept when only the promote or settings tabs changed."
+        ),
+    )
 
     # A page type whose pages always show the health disclaimer says so (catalog's ProductPage).
     always_shows_health_disclaimer = False
@@ -79,9 +89,15 @@ class BasePage(Page):
             self.always_shows_health_disclaimer or self.show_health_disclaimer or self.names_product
         )
 
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None and self.pk and self.live and self.live_revision_id:
+            decide_content_updated(self)
+        return super().save(*args, **kwargs)
+
     def make_preview_request(self, *args, **kwargs):
         # A preview shows the words as they are in the editor, not as last published.
-        self.names_product = page_names_product(self)
+        for name, value in page_decisions(self).items():
+            setattr(self, name, value)
         return super().make_preview_request(*args, **kwargs)
 
     def get_description(self) -> str:

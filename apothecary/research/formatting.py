@@ -28,9 +28,20 @@ from .models import Citation, CitationKind
 MAX_AUTHORS = 6
 
 
+SENTENCE_ENDS = ".?!…"
+CLOSING_MARKS = "\"'”’)]"
+
+
+def ends_sentence(text: str) -> bool:
+    """Does the text end in its own mark, also inside closing quotes ('asked "Why?"')?"""
+    text = text.strip().rstrip(CLOSING_MARKS)
+    return bool(text) and text[-1] in SENTENCE_ENDS
+
+
 def with_stop(text: str) -> str:
+    """The text ending in one mark: a period added unless it ends in ".", "?", "!" or "…"."""
     text = text.strip()
-    return text if not text or text[-1] in ".?!…" else f"{text}."
+    return text if not text or ends_sentence(text) else f"{text}."
 
 
 def short_page_range(pages: str) -> str:
@@ -136,7 +147,7 @@ def vancouver_short(citation: Citation, *, title_chars: int = 90) -> str:
     if len(title) > title_chars:
         title = title[: title_chars + 1].rsplit(" ", 1)[0].rstrip(" ,:;") + "…"
     title = with_stop(title)
-    source = ". ".join(
-        part for part in (citation.journal.strip(), str(citation.year or "")) if part
+    source = join(
+        [with_stop(part) for part in (citation.journal, str(citation.year or "")) if part.strip()]
     )
-    return join([part for part in (who, title, with_stop(source)) if part])
+    return join([part for part in (who, title, source) if part])

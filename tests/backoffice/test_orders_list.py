@@ -126,6 +126,25 @@ def test_search_finds_an_order_by_its_number(admin_client, orders):
     assert listed(response) == {number}
 
 
+def test_search_finds_an_order_by_its_shipping_or_billing_city_and_postcode(admin_client, orders):
+    Order.objects.filter(pk=orders["paid"].pk).update(
+        shipping_city="Bletchley", shipping_postcode="MK3 6EB"
+    )
+    Order.objects.filter(pk=orders["shipped"].pk).update(
+        billing_city="Erlangen", billing_postcode="91054"
+    )
+
+    by_postcode = admin_client.get("/admin/orders/", {"q": "mk3 6eb"})
+    by_city = admin_client.get("/admin/orders/", {"q": "Bletchley"})
+    by_billing_postcode = admin_client.get("/admin/orders/", {"q": "91054"})
+    by_billing_city = admin_client.get("/admin/orders/", {"q": "erlangen"})
+
+    assert listed(by_postcode) == numbers(orders, "paid")
+    assert listed(by_city) == numbers(orders, "paid")
+    assert listed(by_billing_postcode) == numbers(orders, "shipped")
+    assert listed(by_billing_city) == numbers(orders, "shipped")
+
+
 def read_csv(response) -> list[dict]:
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="orders.csv"'

@@ -76,8 +76,10 @@ def test_reviewed_post_names_reviewer_credentials_and_both_dates(client):
     maya = MedicalReviewer.objects.get(name=REVIEWER["name"])
     post.last_reviewed = datetime.date(2026, 3, 5)
     post.save_revision().publish()
+    post.intro = "Words a reader sees, changed."
+    post.save_revision().publish()
     post.refresh_from_db()
-    published = timezone.localdate(post.last_published_at)
+    updated = timezone.localdate(post.content_updated_at)
 
     html = client.get(post.url).content.decode()
 
@@ -86,8 +88,7 @@ def test_reviewed_post_names_reviewer_credentials_and_both_dates(client):
         ' · Last reviewed <time datetime="2026-03-05">5 March 2026</time>'
     ) in html
     assert (
-        f'Last updated <time datetime="{published:%Y-%m-%d}">{published.day} '
-        f"{published:%B %Y}</time>"
+        f'Last updated <time datetime="{updated:%Y-%m-%d}">{updated.day} {updated:%B %Y}</time>'
     ) in html
     assert '<details class="faq-item reviewer-card" id="medical-reviewer">' in html
     assert "Maya is not a real person" in html
@@ -112,7 +113,7 @@ def test_a_review_date_without_a_reviewer_is_not_shown(client):
     assert "Last reviewed" not in html and "Medically reviewed" not in html
 
 
-def test_last_updated_is_a_posts_own_date_when_it_is_later_than_publication(client, demo_blog):
+def test_a_post_dated_ahead_of_publication_shows_its_date_and_no_last_updated(client, demo_blog):
     later = today() + datetime.timedelta(days=30)
     post = BlogPostPage(title="Dated ahead", date=later, intro="Soon.", body="[]")
     demo_blog.add_child(instance=post)
@@ -120,7 +121,8 @@ def test_last_updated_is_a_posts_own_date_when_it_is_later_than_publication(clie
 
     html = client.get(post.url).content.decode()
 
-    assert f'Last updated <time datetime="{later:%Y-%m-%d}">' in html
+    assert f'<time datetime="{later:%Y-%m-%d}">' in html
+    assert "Last updated" not in html
 
 
 def test_product_and_faq_pages_show_the_byline(client):

@@ -195,3 +195,39 @@ def test_short_form_for_lists():
         "Tucker KL, et al. Low plasma vitamin B12 is associated… J Bone Miner Res. 2005."
     )
     assert vancouver_short(citation(title="Untitled page")) == "Untitled page."
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"title": "What Causes Osteoporosis? And Why?", "journal": "Bone Health", "year": 2019},
+            "What Causes Osteoporosis? And Why? Bone Health. 2019.",
+        ),
+        ({"title": "B12 at last!", "journal": "J Test"}, "B12 at last! J Test."),
+        ({"title": "Ends in a stop.", "journal": "J Test."}, "Ends in a stop. J Test."),
+        ({"title": 'He asked "Why B12?"', "journal": "J Test"}, 'He asked "Why B12?" J Test.'),
+        ({"title": "A review (2020)", "journal": "J Test"}, "A review (2020). J Test."),
+    ],
+)
+def test_a_title_or_journal_ending_in_punctuation_gets_no_second_mark(fields, expected):
+    assert vancouver(citation(**fields)) == expected
+
+
+def test_a_web_page_title_ending_in_punctuation_gets_no_second_mark():
+    page = citation(
+        kind=CitationKind.WEB_PAGE,
+        title="What Causes Osteoporosis? And Why?",
+        journal="Bone Health Trust",
+        year=2021,
+    )
+
+    assert vancouver(page) == (
+        "What Causes Osteoporosis? And Why? [Internet]. Bone Health Trust; 2021."
+    )
+
+
+def test_the_short_form_keeps_a_journal_ending_in_a_stop_single():
+    short = vancouver_short(citation(title="Why B12?", journal="Proc. Nutr. Soc.", year=2020))
+
+    assert short == "Why B12? Proc. Nutr. Soc. 2020."

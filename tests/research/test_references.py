@@ -285,3 +285,33 @@ def test_every_page_type_with_a_body_lists_what_its_markers_cite(client, where):
 
     assert superscripts(html) == [[1]]
     assert reference_list(html) == [(1, "A trial of oral cobalamin")]
+
+
+def further_reading_items(html) -> list[str]:
+    section = re.search(r'<section class="references further-reading".*?</section>', html, re.S)
+    items = re.findall(r"<li>(.*?)</li>", section.group(0), re.S)
+    return [re.sub(r"<[^>]+>", "", item).strip() for item in items]
+
+
+def test_a_further_reading_title_ending_in_a_mark_gets_no_second_one(client, demo_blog):
+    post = make_post(demo_blog, title="Bones and B12")
+    post.references.add(
+        BlogPostReference(
+            title="What Causes Osteoporosis? And Why?",
+            source="Bone Health Trust, 2019",
+            url="https://example.org/why",
+        )
+    )
+    post.references.add(BlogPostReference(title="B12 at last!", source="Clinic news, 2020"))
+    post.references.add(BlogPostReference(title="A plain title", source="J Test, 2021"))
+    post.references.add(BlogPostReference(title="No source given?"))
+    post.save_revision().publish()
+
+    html = client.get(post.url).content.decode()
+
+    assert further_reading_items(html) == [
+        "What Causes Osteoporosis? And Why? Bone Health Trust, 2019",
+        "B12 at last! Clinic news, 2020",
+        "A plain title. J Test, 2021",
+        "No source given?",
+    ]

@@ -39,6 +39,7 @@ from .findings import (
     brand_disclaimer,
     check_page,
     check_text,
+    mentions_condition,
     mentions_product,
 )
 from .rules import (
@@ -67,6 +68,7 @@ __all__ = [
     "check_text",
     "is_product_page",
     "load_rules",
+    "mentions_condition",
     "mentions_product",
     "page_text",
     "product_page_models",

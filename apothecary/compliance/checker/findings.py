@@ -211,3 +211,15 @@ def mentions_product(page, rules: Rules) -> bool:
         for part in page_text(page)
         for sentence in sentences(part.text)
     )
+
+
+def mentions_condition(page, rules: Rules) -> bool:
+    """Does any sentence of the page name a disease or condition of the phrase lists (not the
+    generic "a disease")? Such a page discusses health, so it shows the health disclaimer."""
+    for part in page_text(page):
+        for sentence in sentences(part.text):
+            tokens = sentence.tokens
+            for start, end, _ in _matches(rules.diseases, tokens):
+                if not _is_generic_disease(tokens, start, end):
+                    return True
+    return False

@@ -36,3 +36,9 @@ def vancouver_html(citation):
 @register.filter
 def vancouver_short(citation):
     return formatting.vancouver_short(citation)
+
+
+@register.filter
+def ends_sentence(text):
+    """Does the text end in its own ".", "?", "!" or "…" (so no period is added after it)?"""
+    return formatting.ends_sentence(str(text or ""))

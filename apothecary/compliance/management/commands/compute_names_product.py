@@ -1,7 +1,8 @@
 """Decide whether each live page's words name the product (`names_product`, read when a page
 shows the health disclaimer). Publishing decides it for a page, and `migrate` for the pages live
 before the field existed; this command is for a site whose pages were made live some other way,
-or to check. Safe to re-run."""
+or to check. It decides a post's `mentions_condition` (a condition of the lists named) in the
+same pass. Safe to re-run."""
 
 from django.core.management.base import BaseCommand
 
