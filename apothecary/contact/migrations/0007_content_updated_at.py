@@ -21,7 +21,7 @@ def fill_from_first_publication(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contact', '0005_remove_contactsettings_retention_days'),
+        ('contact', '0006_replies'),
     ]
 
     operations = [
