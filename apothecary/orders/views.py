@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
+from apothecary.accounts.hooks import account_links
 from apothecary.core.ratelimit import client_ip, hit
 
 from .access import email_matches, may_see_details, remember_order
@@ -64,7 +65,11 @@ def account(request):
     """The customer's orders (their own, and a guest's earlier ones once the address is
     confirmed: orders.accounts), the addresses those orders went to, and the sign-in links."""
     orders = list(Order.objects.filter(user=request.user).prefetch_related("lines"))
-    context = {"orders": orders, "addresses": used_addresses(orders)}
+    context = {
+        "orders": orders,
+        "addresses": used_addresses(orders),
+        "elsewhere": account_links(request),  # e.g. the affiliate dashboard (accounts.hooks)
+    }
     return TemplateResponse(request, "orders/account.html", context)
 
 
