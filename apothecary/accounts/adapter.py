@@ -1,7 +1,8 @@
 """What allauth does our way: its emails are outbox rows (core.outbox, delivered after commit,
 retried), its links are made on the configured base URL (never the request's Host header),
-subjects start with the brand's name, and the client address is the one every rate limit
-reads (core.ratelimit.client_ip)."""
+subjects start with the brand's name, the client address is the one every rate limit reads
+(core.ratelimit.client_ip), and where a person lands after signing in may be said by an app
+above (accounts.hooks: affiliates land on their dashboard)."""
 
 import logging
 import uuid
@@ -15,6 +16,8 @@ from wagtail.models import Site
 from apothecary.core.models import BrandSettings
 from apothecary.core.outbox import queue_email
 from apothecary.core.ratelimit import client_ip
+
+from .hooks import login_destination
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +38,11 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().new_user(request)
         user._allauth_signup = True
         return user
+
+    def get_login_redirect_url(self, request) -> str:
+        """Where a person lands after signing in without a `?next=` (allauth reads that
+        first): an app above may say (accounts.hooks), else the account page."""
+        return login_destination(request) or super().get_login_redirect_url(request)
 
     def format_email_subject(self, subject: str) -> str:
         return f"{brand_name()}: {subject}"

@@ -15,6 +15,7 @@ from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets import Button, ListingButton
 
+from apothecary.core.admin.exports import SafeSpreadsheetExportMixin
 from apothecary.core.admin.viewsets import BaseModelViewSet
 from apothecary.core.money import format_money
 
@@ -54,7 +55,7 @@ class VariantFilterSet(WagtailFilterSet):
         return queryset.filter(levels[value]) if value in levels else queryset
 
 
-class VariantIndexView(IndexView):
+class VariantIndexView(SafeSpreadsheetExportMixin, IndexView):
     stock_url_name = None
 
     def get_base_queryset(self):
@@ -133,6 +134,19 @@ class VariantViewSet(BaseModelViewSet):
     ]
     filterset_class = VariantFilterSet
     search_fields = ["sku", "name"]
+    list_export = [
+        "product.title",
+        "sku",
+        "name",
+        "months",
+        "price",
+        "compare_at_price",
+        "stock",
+        "low_stock_threshold",
+        "active",
+    ]
+    export_headings = {"product.title": "Product", "low_stock_threshold": "Low at"}
+    export_filename = "packs"
     panels = [  # adding a pack: its stock here is the opening stock
         FieldPanel("product"),
         FieldRowPanel([FieldPanel("sku"), FieldPanel("name")]),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.models import Site
 
 from apothecary.cart.selectors import (
     cart_for_request,
@@ -17,11 +18,13 @@ from apothecary.cart.selectors import (
     cart_view_lines,
     cart_weight_grams,
 )
+from apothecary.catalog.models import OrderPage
 from apothecary.core.http import Visitor
 from apothecary.core.ratelimit import client_ip
 from apothecary.orders.access import may_see_details, remember_order
 from apothecary.orders.forms import OrderEmailForm
 from apothecary.orders.models import Order, OrderStatus
+from apothecary.orders.returns import return_refusal
 
 from .forms import CheckoutDetailsForm, initial_from_order
 from .limits import place_refusal
@@ -242,6 +245,26 @@ def place(request):
     return redirect(payment_url(order))
 
 
+# Where an order stands, as the heading of its page says it after "Order B12-1234: ".
+STATE_WORDS = {
+    OrderStatus.PENDING_PAYMENT: "awaiting payment",
+    OrderStatus.PAID: "paid, not shipped yet",
+    OrderStatus.SHIPPED: "shipped",
+    OrderStatus.DELIVERED: "delivered",
+    OrderStatus.PARTIALLY_REFUNDED: "partly refunded",
+    OrderStatus.REFUNDED: "refunded",
+    OrderStatus.CANCELLED: "cancelled",
+}
+
+
+def return_note(order: Order, request) -> str:
+    """What the order's page says about returns instead of the "Return items" link: nothing
+    for an order that was never paid, or was cancelled or refunded in full."""
+    if order.paid_at is None or order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
+        return ""
+    return return_refusal(order, site=Site.find_for_request(request))
+
+
 @require_GET
 def done(request, token: str):
     """The confirmation page. Its address (the order's secret token) shows the order's status,
@@ -258,13 +281,22 @@ def done(request, token: str):
         ),
         token=token,
     )
+    placed_here = order.token in request.session.get(PLACED, {}).values()
+    shown = may_see_details(request, order)
+    order_page = OrderPage.objects.live().public().first()
     context = {
         "order": order,
         "lines": order.lines.all(),
         "awaiting_payment": order.status == OrderStatus.PENDING_PAYMENT,
         "paid": order.status == OrderStatus.PAID,
+        # "Thank you!" is for the session that placed the order, right after paying; anyone
+        # else (a lookup, the account, an emailed link) is told where the order stands.
+        "placed_here": placed_here,
+        "state": "" if placed_here else STATE_WORDS.get(order.status, ""),
+        "return_note": return_note(order, request) if shown else "",
+        "shop_url": (order_page.get_url(request) if order_page else None) or "/",
         "pay_url": payment_url(order),
-        "details": may_see_details(request, order),
+        "details": shown,
         "email_form": OrderEmailForm(initial={"next": "order"}),
         "next_page": "order",
     }

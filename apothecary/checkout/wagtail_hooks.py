@@ -8,6 +8,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
+from apothecary.core.admin.exports import SafeSpreadsheetExportMixin
 from apothecary.core.admin.viewsets import BaseModelViewSet
 from apothecary.core.geography import country_name
 from apothecary.core.money import format_money
@@ -58,6 +59,10 @@ def discount_uses_display(code: DiscountCode) -> str:
     return f"{code.times_used} / {limit}"
 
 
+class DiscountCodeIndexView(SafeSpreadsheetExportMixin, IndexView):
+    pass
+
+
 class DiscountCodeViewSet(BaseModelViewSet):
     model = DiscountCode
     name = "discount-codes"
@@ -81,6 +86,20 @@ class DiscountCodeViewSet(BaseModelViewSet):
     ]
     list_filter = ["kind", "active"]
     search_fields = ["code"]
+    index_view_class = DiscountCodeIndexView
+    list_export = [
+        "code",
+        "kind",
+        "value",
+        "min_subtotal",
+        "starts_at",
+        "ends_at",
+        "usage_limit",
+        "per_email_limit",
+        "times_used",
+        "active",
+    ]
+    export_filename = "discount-codes"
     panels = [
         FieldRowPanel([FieldPanel("code"), FieldPanel("active")]),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("value"), FieldPanel("min_subtotal")]),

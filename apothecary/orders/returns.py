@@ -37,6 +37,22 @@ def return_window_end(order: Order, *, site=None):
     return order.delivered_at + timedelta(days=days)
 
 
+def return_refusal(order: Order, *, site=None, now=None) -> str:
+    """Why no return can be asked for on `order` now, in words for its buyer ("" when one
+    can): the return page says it instead of its form, and return_request_create refuses
+    with it."""
+    end = return_window_end(order, site=site)
+    if order.status not in RETURNABLE_ORDER_STATUSES or end is None:
+        return "You can ask for a return once your order is delivered."
+    if (now or timezone.now()) > end:
+        closed = timezone.localtime(end)
+        return (
+            f"The return window for this order closed on {closed:%d %B %Y}. "
+            "Please contact us if something is wrong with your order."
+        )
+    return ""
+
+
 def returnable_quantities(order: Order) -> dict[int, int]:
     """Order line id → how many units may still be returned: not asked for in a return (one
     not rejected), and not refunded apart from a return (a refund of units in the admin)."""
@@ -55,15 +71,9 @@ def return_request_create(
     *, order: Order, quantities: dict[int, int], reason: str, site=None, now=None
 ) -> ReturnRequest:
     order = Order.objects.select_for_update().get(pk=order.pk)
-    now = now or timezone.now()
-    if order.status not in RETURNABLE_ORDER_STATUSES:
-        raise ReturnError("Returns can be asked for once the order has been delivered.")
-    end = return_window_end(order, site=site)
-    if end is None or now > end:
-        raise ReturnError(
-            f"The return window for this order closed on {end:%d %B %Y}. "
-            "Please contact us if something is wrong with your order."
-        )
+    refusal = return_refusal(order, site=site, now=now)
+    if refusal:
+        raise ReturnError(refusal)
     wanted = {pk: q for pk, q in quantities.items() if q}
     if not wanted:
         raise ReturnError("Choose at least one item to return.")

@@ -27,6 +27,7 @@ from apothecary.core.admin.actions import (
     AdminAction,
     action_table,
 )
+from apothecary.core.admin.exports import SafeSpreadsheetExportMixin
 from apothecary.core.admin.viewsets import ActionOnlyViewSetMixin, BaseModelViewSet
 from apothecary.core.machines import InvalidTransition
 from apothecary.core.money import format_money
@@ -77,7 +78,7 @@ class ReturnFilterSet(WagtailFilterSet):
         fields = ["status"]
 
 
-class ReturnIndexView(IndexView):
+class ReturnIndexView(SafeSpreadsheetExportMixin, IndexView):
     page_title = "Returns"
     any_permission_required = ["change"]
     default_ordering = "-created_at"  # newest first
@@ -267,6 +268,25 @@ class ReturnViewSet(ActionOnlyViewSetMixin, BaseModelViewSet):
     inspect_view_class = ReturnDetailView
     filterset_class = ReturnFilterSet
     search_fields = ["order__number", "order__email"]
+    list_export = [
+        "pk",
+        "order.number",
+        "order.email",
+        "created_at",
+        "get_status_display",
+        "reason",
+        "amount",
+        "restocked",
+        "staff_note",
+    ]
+    export_headings = {
+        "pk": "Return",
+        "order.number": "Order",
+        "order.email": "Customer email",
+        "created_at": "Asked",
+        "get_status_display": "Status",
+    }
+    export_filename = "returns"
 
     # Returns change only by actions: no generic add/edit/delete/history/usage views.
     extra_views = ("action",)

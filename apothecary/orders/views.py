@@ -9,13 +9,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
+from apothecary.accounts.hooks import account_links
 from apothecary.core.ratelimit import client_ip, hit
 
 from .access import email_matches, may_see_details, remember_order
 from .accounts import used_addresses
 from .forms import OrderEmailForm, OrderLookupForm, ReturnRequestForm
 from .models import Order
-from .returns import ReturnError, return_request_create, return_window_end, returnable_quantities
+from .returns import (
+    ReturnError,
+    return_refusal,
+    return_request_create,
+    return_window_end,
+    returnable_quantities,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +65,11 @@ def account(request):
     """The customer's orders (their own, and a guest's earlier ones once the address is
     confirmed: orders.accounts), the addresses those orders went to, and the sign-in links."""
     orders = list(Order.objects.filter(user=request.user).prefetch_related("lines"))
-    context = {"orders": orders, "addresses": used_addresses(orders)}
+    context = {
+        "orders": orders,
+        "addresses": used_addresses(orders),
+        "elsewhere": account_links(request),  # e.g. the affiliate dashboard (accounts.hooks)
+    }
     return TemplateResponse(request, "orders/account.html", context)
 
 
@@ -122,7 +133,11 @@ def return_request(request, token):
     site = Site.find_for_request(request)
     form = ReturnRequestForm(request.POST or None, order=order, left=returnable_quantities(order))
     status = 200
-    if request.method == "POST":
+    refusal = return_refusal(order, site=site)  # said before the form, which is not shown
+    if request.method == "POST" and refusal:
+        logger.info("order %s: return refused: %s", order.number, refusal)
+        status = 400
+    elif request.method == "POST":
         status = 400
         if form.is_valid():
             try:
@@ -145,6 +160,7 @@ def return_request(request, token):
         "order": order,
         "form": form,
         "window_end": return_window_end(order, site=site),
+        "refusal": refusal,
         "returns": order.returns.prefetch_related("lines__order_line"),
     }
     return TemplateResponse(request, "orders/return_request.html", context, status=status)

@@ -16,6 +16,7 @@ from wagtail.admin.views.generic import IndexView
 
 from apothecary.catalog.selectors import PRODUCT_JSON_LD_HOOK
 from apothecary.catalog.wagtail_hooks import STORE_MENU_HOOK
+from apothecary.core.admin.exports import SafeSpreadsheetExportMixin
 from apothecary.core.admin.viewsets import ActionOnlyViewSetMixin, BaseModelViewSet
 
 from .admin_views import ReviewActionView, ReviewBulkView, ReviewDetailView
@@ -68,7 +69,7 @@ def written_display(review: Review) -> str:
     return timezone.localtime(review.created_at).strftime("%Y-%m-%d %H:%M")
 
 
-class ReviewIndexView(IndexView):
+class ReviewIndexView(SafeSpreadsheetExportMixin, IndexView):
     template_name = "reviews/admin/index.html"
     any_permission_required = ["change"]
     default_ordering = "-created_at"
@@ -122,6 +123,27 @@ class ReviewViewSet(ActionOnlyViewSetMixin, BaseModelViewSet):
     inspect_view_class = ReviewDetailView
     filterset_class = ReviewFilterSet
     search_fields = ["title", "text", "display_name", "email"]
+    # The listed reviews (filtered and searched), with their text; not the writer's email.
+    list_export = [
+        "created_at",
+        "product.title",
+        "rating",
+        "title",
+        "text",
+        "display_name",
+        "country",
+        "get_status_display",
+        "verified",
+    ]
+    export_headings = {
+        "created_at": "Written",
+        "product.title": "Product",
+        "rating": "Stars",
+        "display_name": "Name",
+        "get_status_display": "Status",
+        "verified": "Verified buyer",
+    }
+    export_filename = "reviews"
 
     # Reviews change only by actions: no generic add/edit/delete/history/usage views.
     extra_views = ("action", "bulk")

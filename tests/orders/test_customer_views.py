@@ -160,7 +160,7 @@ def test_a_return_before_delivery_and_over_the_quantity_is_refused(client, order
     response = client.post(
         f"/orders/{order.token}/return/", {f"line_{line.pk}": "1", "reason": "x"}
     )
-    assert "once the order has been delivered" in response.content.decode()
+    assert "once your order is delivered" in response.content.decode()
 
     delivered(order)
     response = client.post(

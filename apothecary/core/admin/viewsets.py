@@ -2,23 +2,38 @@
 
 `BaseModelViewSet` holds the defaults every back-office list shares: no copy view, not in
 the reference index, searched in the database, 50 rows a page (`BaseSnippetViewSet` the same
-for snippets, which stay in the reference index). `ActionOnlyViewSetMixin` is
-for models changed only by the action framework (core.admin.actions)."""
+for snippets, which stay in the reference index); a list without export columns answers its
+`?export=` address with 404 (`ExportGuardMixin`). `ActionOnlyViewSetMixin` is for models
+changed only by the action framework (core.admin.actions)."""
 
 from django.urls import path, re_path, reverse
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .exports import no_export_without_columns
 
-class BaseModelViewSet(ModelViewSet):
+
+class ExportGuardMixin:
+    """A list whose viewset or view gives no `list_export` has no export address (404)."""
+
+    @property
+    def index_view(self):
+        return no_export_without_columns(super().index_view)
+
+    @property
+    def index_results_view(self):
+        return no_export_without_columns(super().index_results_view)
+
+
+class BaseModelViewSet(ExportGuardMixin, ModelViewSet):
     copy_view_enabled = False
     add_to_reference_index = False
     search_backend_name = None  # the database: these lists are not in the search index
     list_per_page = 50
 
 
-class BaseSnippetViewSet(SnippetViewSet):
+class BaseSnippetViewSet(ExportGuardMixin, SnippetViewSet):
     """The same defaults for snippets, which stay in the reference index: pages choose them,
     and their usage view lists those pages."""
 
